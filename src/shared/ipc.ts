@@ -1,0 +1,232 @@
+// The one IPC contract between the renderer and the main process. Main, preload and renderer all
+// derive their types from this file; main validates every command payload against it and every
+// event before sending. It knows nothing about Electron: a transport (ipcMain, a WebSocket)
+// carries `(channel, payload)` pairs to `createDispatcher` and events out of `createEmitter`.
+import { z } from 'zod';
+import {
+  ConversationId,
+  Contact,
+  DeliveryState,
+  DisplayName,
+  Email,
+  Group,
+  GroupName,
+  Participant,
+  PersonalMessage,
+  Preferences,
+  Privacy,
+  Profile,
+  SavedAccount,
+  ServerConfig,
+  ServerPreset,
+  SessionPhase,
+  SettableStatus,
+  SignOutReason,
+  Status,
+  TextFormat,
+} from './schemas';
+
+const Empty = z.object({}).strict();
+const Void = z.void();
+
+const SessionSnapshot = z.object({
+  phase: SessionPhase,
+  protocol: z.string().optional(),
+  profile: Profile.optional(),
+  contacts: z.array(Contact),
+  groups: z.array(Group),
+  privacy: Privacy.optional(),
+});
+export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
+
+/** Commands: renderer → main, request/response. */
+export const commands = {
+  'account:list': {
+    input: Empty,
+    output: z.object({ accounts: z.array(SavedAccount), presets: z.array(ServerPreset) }),
+  },
+  'account:sign-in': {
+    input: z
+      .object({
+        email: Email,
+        /** Omitted to use the password saved in the keychain. */
+        password: z.string().min(1).max(256).optional(),
+        status: SettableStatus,
+        server: ServerConfig,
+        rememberMe: z.boolean(),
+        rememberPassword: z.boolean(),
+        signInAutomatically: z.boolean(),
+      })
+      .strict(),
+    output: Void,
+  },
+  'account:sign-out': { input: Empty, output: Void },
+  'account:forget': { input: z.object({ email: Email }).strict(), output: Void },
+  'session:snapshot': { input: Empty, output: SessionSnapshot },
+  'presence:set-status': { input: z.object({ status: SettableStatus }).strict(), output: Void },
+  'profile:set-display-name': { input: z.object({ displayName: DisplayName }).strict(), output: Void },
+  'profile:set-personal-message': { input: z.object({ text: PersonalMessage }).strict(), output: Void },
+  'contacts:add': {
+    input: z.object({ email: Email, groupId: z.string().max(64).optional() }).strict(),
+    output: Void,
+  },
+  'contacts:remove': { input: z.object({ email: Email }).strict(), output: Void },
+  'contacts:block': { input: z.object({ email: Email }).strict(), output: Void },
+  'contacts:unblock': { input: z.object({ email: Email }).strict(), output: Void },
+  /** Answer to "X has added you to their contact list". */
+  'contacts:respond-added': {
+    input: z.object({ email: Email, allow: z.boolean(), addToContacts: z.boolean() }).strict(),
+    output: Void,
+  },
+  'contacts:move': {
+    input: z
+      .object({ email: Email, fromGroupId: z.string().max(64).optional(), toGroupId: z.string().max(64) })
+      .strict(),
+    output: Void,
+  },
+  'groups:create': { input: z.object({ name: GroupName }).strict(), output: z.object({ id: z.string() }) },
+  'groups:rename': { input: z.object({ id: z.string().min(1).max(64), name: GroupName }).strict(), output: Void },
+  'groups:delete': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Void },
+  'conversation:open': {
+    input: z.object({ email: Email }).strict(),
+    output: z.object({ conversationId: ConversationId }),
+  },
+  'conversation:send': {
+    input: z
+      .object({ conversationId: ConversationId, text: z.string().min(1).max(16384), format: TextFormat })
+      .strict(),
+    output: z.object({ messageIds: z.array(z.string()) }),
+  },
+  'conversation:typing': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
+  'conversation:nudge': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
+  'conversation:invite': { input: z.object({ conversationId: ConversationId, email: Email }).strict(), output: Void },
+  'conversation:close': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
+  'settings:get': { input: Empty, output: Preferences },
+  'settings:set': { input: Preferences, output: Void },
+  /** Opens an http(s) link in the system browser. */
+  'shell:open-external': { input: z.object({ url: z.url({ protocol: /^https?$/ }).max(4096) }).strict(), output: Void },
+} as const;
+
+/** Events: main → renderer, fire-and-forget. */
+export const events = {
+  'session:phase': z.object({ phase: SessionPhase }),
+  'session:signed-in': z.object({ protocol: z.string(), profile: Profile }),
+  'session:signed-out': z.object({ reason: SignOutReason, message: z.string() }),
+  /** A failure worth telling the user about that did not end the session. */
+  'session:error': z.object({ code: z.number().int().optional(), message: z.string() }),
+  'profile:changed': Profile,
+  'privacy:changed': Privacy,
+  /** Whole contact list, after sign-in. */
+  'contacts:loaded': z.object({ contacts: z.array(Contact), groups: z.array(Group) }),
+  /** A batch of changed contacts (presence bursts arrive together) and removed e-mails. */
+  'contacts:changed': z.object({ upserted: z.array(Contact), removed: z.array(z.string()) }),
+  'contacts:added-you': z.object({ email: z.string(), displayName: z.string() }),
+  'groups:changed': z.object({ groups: z.array(Group) }),
+  'conversation:opened': z.object({ conversationId: ConversationId, participants: z.array(Participant) }),
+  'conversation:joined': z.object({ conversationId: ConversationId, participant: Participant }),
+  'conversation:left': z.object({ conversationId: ConversationId, email: z.string() }),
+  'conversation:message': z.object({
+    conversationId: ConversationId,
+    from: Participant,
+    text: z.string(),
+    format: TextFormat.optional(),
+    at: z.number(),
+  }),
+  'conversation:typing': z.object({ conversationId: ConversationId, email: z.string() }),
+  'conversation:nudge': z.object({ conversationId: ConversationId, from: Participant }),
+  'conversation:delivery': z.object({
+    conversationId: ConversationId,
+    messageId: z.string(),
+    state: DeliveryState,
+    reason: z.string().optional(),
+  }),
+  /** Someone sent a content type this client cannot show. */
+  'conversation:unsupported': z.object({ conversationId: ConversationId, from: Participant, contentType: z.string() }),
+  'conversation:closed': z.object({ conversationId: ConversationId, reason: z.string() }),
+  'settings:changed': Preferences,
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<C extends CommandName> = z.input<Commands[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.output<Commands[C]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const IPC_INVOKE_CHANNEL = 'msn:invoke';
+export const IPC_EVENT_CHANNEL = 'msn:event';
+
+export type IpcErrorCode = 'unknown-channel' | 'invalid-payload' | 'failed' | 'forbidden';
+
+/** What every command resolves with; errors travel as data so any transport keeps them intact. */
+export type IpcResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: { readonly code: IpcErrorCode; readonly message: string; readonly detail?: number } };
+
+/** The API the preload exposes as `window.msn` (and the browser bridge reproduces exactly). */
+export interface MsnApi {
+  invoke<C extends CommandName>(channel: C, input: CommandInput<C>): Promise<IpcResult<CommandOutput<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** An error a handler throws on purpose, with a message fit for the user. */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    /** A protocol error code (e.g. 215) when the server gave one. */
+    readonly detail?: number,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export type Handlers<Ctx> = {
+  [C in CommandName]: (input: z.output<Commands[C]['input']>, ctx: Ctx) => Promise<CommandOutput<C>> | CommandOutput<C>;
+};
+
+/**
+ * Builds the single entry point a transport calls. Unknown channels and payloads that fail their
+ * schema are rejected before any handler runs.
+ */
+export function createDispatcher<Ctx>(
+  handlers: Handlers<Ctx>,
+): (channel: unknown, payload: unknown, ctx: Ctx) => Promise<IpcResult<unknown>> {
+  return async (channel, payload, ctx) => {
+    if (typeof channel !== 'string' || !Object.hasOwn(commands, channel)) {
+      return { ok: false, error: { code: 'unknown-channel', message: `Unknown command ${String(channel).slice(0, 64)}` } };
+    }
+    const name = channel as CommandName;
+    const parsed = commands[name].input.safeParse(payload);
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'invalid-payload', message: z.prettifyError(parsed.error) } };
+    }
+    try {
+      const handler = handlers[name] as (input: unknown, ctx: Ctx) => unknown;
+      const value = commands[name].output.parse(await handler(parsed.data, ctx));
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof CommandError) {
+        return {
+          ok: false,
+          error: { code: 'failed', message: err.message, ...(err.detail === undefined ? {} : { detail: err.detail }) },
+        };
+      }
+      return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } };
+    }
+  };
+}
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** Wraps a transport's raw send so that only valid events of the contract go out. */
+export function createEmitter(send: (event: EventName, payload: unknown) => void): Emit {
+  return (event, payload) => {
+    send(event, events[event].parse(payload));
+  };
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

@@ -1,0 +1,159 @@
+// Domain schemas shared by main, preload and renderer. Every type that crosses the IPC boundary
+// is declared here once, as a zod schema, and its TypeScript type is inferred from it.
+import { z } from 'zod';
+
+/** A Passport-style account name: something@domain, no spaces. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(129)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Type an e-mail address such as name@example.com');
+export type Email = z.infer<typeof Email>;
+
+/** Statuses a user can choose (CHG); FLN is only ever reported for others. */
+export const SettableStatus = z.enum(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
+export type SettableStatus = z.infer<typeof SettableStatus>;
+export const Status = z.enum(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN', 'FLN']);
+export type Status = z.infer<typeof Status>;
+
+export const ListName = z.enum(['FL', 'AL', 'BL', 'RL', 'PL']);
+export type ListName = z.infer<typeof ListName>;
+
+export const DisplayName = z.string().min(1).max(129);
+export const PersonalMessage = z.string().max(129);
+export const GroupName = z.string().trim().min(1).max(61);
+
+export const Group = z.object({
+  /** Group number (MSNP7–9) or GUID (MSNP10+), as a string either way. */
+  id: z.string().min(1).max(64),
+  name: z.string().max(256),
+});
+export type Group = z.infer<typeof Group>;
+
+export const Contact = z.object({
+  email: z.string().max(256),
+  displayName: z.string().max(1024),
+  lists: z.array(ListName),
+  groupIds: z.array(z.string().max(64)),
+  /** Contact GUID (MSNP10+). */
+  guid: z.string().max(64).optional(),
+  status: Status,
+  personalMessage: z.string().max(4096),
+  clientId: z.number().int().nonnegative().optional(),
+  /** Decoded MSN object XML, when the contact advertises one. */
+  msnObject: z.string().max(4096).optional(),
+  phones: z.record(z.string(), z.string().max(256)),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Privacy = z.object({
+  /** AL: everyone not blocked may contact me; BL: only people on my allow list. */
+  blp: z.enum(['AL', 'BL']),
+  /** A: ask when someone adds me; N: allow them silently. */
+  gtc: z.enum(['A', 'N']),
+});
+export type Privacy = z.infer<typeof Privacy>;
+
+export const Profile = z.object({
+  email: z.string(),
+  displayName: z.string().max(1024),
+  status: Status,
+  personalMessage: z.string().max(4096),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const ServerConfig = z.object({
+  host: z.string().trim().min(1).max(253),
+  port: z.number().int().min(1).max(65535),
+  /** Passport nexus URL; defaults to https://<host>/rdr/pprdr.asp. */
+  nexus: z.url().max(2048).optional(),
+  /** PEM file with an extra CA to trust for this server's HTTPS. */
+  caFile: z.string().max(4096).optional(),
+  /** Allows sending the password over plain HTTP (never by default). */
+  allowInsecurePassport: z.boolean().optional(),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** How far sign-in has got, for the progress display. */
+export const SessionPhase = z.enum([
+  'signed-out',
+  'connecting',
+  'authenticating',
+  'syncing',
+  'online',
+  'reconnecting',
+]);
+export type SessionPhase = z.infer<typeof SessionPhase>;
+
+/** Why a session ended; the renderer words these for people. */
+export const SignOutReason = z.enum([
+  'user',
+  'wrong-credentials',
+  'signed-in-elsewhere',
+  'server-shutdown',
+  'unreachable',
+  'connection-lost',
+  'protocol-error',
+  'server-error',
+]);
+export type SignOutReason = z.infer<typeof SignOutReason>;
+
+export const Effects = z.object({
+  bold: z.boolean(),
+  italic: z.boolean(),
+  underline: z.boolean(),
+  strikethrough: z.boolean(),
+});
+export type Effects = z.infer<typeof Effects>;
+
+/** Text style carried in X-MMS-IM-Format. */
+export const TextFormat = z.object({
+  font: z.string().max(64),
+  effects: Effects,
+  /** CSS colour `#rrggbb` (the wire carries BGR hex). */
+  color: z.string().regex(/^#[0-9a-f]{6}$/),
+  /** Windows charset and pitch/family, hex as on the wire; kept so round trips are lossless. */
+  charset: z.string().max(4),
+  pitchFamily: z.string().max(4),
+  rightToLeft: z.boolean(),
+});
+export type TextFormat = z.infer<typeof TextFormat>;
+
+export const ConversationId = z.string().min(1).max(64);
+
+export const Participant = z.object({
+  email: z.string().max(256),
+  displayName: z.string().max(1024),
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const DeliveryState = z.enum(['sending', 'delivered', 'failed']);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const Preferences = z.object({
+  sounds: z.object({ signIn: z.boolean(), message: z.boolean(), nudge: z.boolean() }),
+  notifications: z.object({ contactSignIn: z.boolean(), message: z.boolean() }),
+  /** 0 turns auto-away off. */
+  autoAwayMinutes: z.number().int().min(0).max(240),
+  startMinimized: z.boolean(),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+export const SavedAccount = z.object({
+  email: Email,
+  server: ServerConfig,
+  rememberMe: z.boolean(),
+  signInAutomatically: z.boolean(),
+  status: SettableStatus,
+  /** Whether the keychain holds a password for this account (the password never leaves main). */
+  hasSavedPassword: z.boolean(),
+});
+export type SavedAccount = z.infer<typeof SavedAccount>;
+
+export const ServerPreset = z.object({
+  id: z.string(),
+  label: z.string(),
+  server: ServerConfig,
+});
+export type ServerPreset = z.infer<typeof ServerPreset>;
