@@ -39,6 +39,32 @@ const SessionSnapshot = z.object({
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
+const ConversationEntry = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('message'),
+    /** Outgoing entries carry the message id their delivery events refer to. */
+    id: z.string(),
+    from: Participant,
+    outgoing: z.boolean(),
+    text: z.string(),
+    format: TextFormat.optional(),
+    at: z.number(),
+    delivery: DeliveryState.optional(),
+    failureReason: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('nudge'), from: Participant, outgoing: z.boolean(), at: z.number() }),
+  z.object({ kind: z.literal('system'), text: z.string(), at: z.number() }),
+]);
+export type ConversationEntry = z.infer<typeof ConversationEntry>;
+
+/** Everything a newly opened conversation window needs, so no event before it opened is lost. */
+const ConversationSnapshot = z.object({
+  conversationId: ConversationId,
+  participants: z.array(Participant),
+  entries: z.array(ConversationEntry),
+});
+export type ConversationSnapshot = z.infer<typeof ConversationSnapshot>;
+
 /** Commands: renderer → main, request/response. */
 export const commands = {
   'account:list': {
@@ -90,6 +116,10 @@ export const commands = {
   'conversation:open': {
     input: z.object({ email: Email }).strict(),
     output: z.object({ conversationId: ConversationId }),
+  },
+  'conversation:snapshot': {
+    input: z.object({ conversationId: ConversationId }).strict(),
+    output: ConversationSnapshot,
   },
   'conversation:send': {
     input: z
@@ -154,8 +184,7 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const IPC_INVOKE_CHANNEL = 'msn:invoke';
-export const IPC_EVENT_CHANNEL = 'msn:event';
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './channels';
 
 export type IpcErrorCode = 'unknown-channel' | 'invalid-payload' | 'failed' | 'forbidden';
 
