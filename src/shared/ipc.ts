@@ -22,7 +22,6 @@ import {
   SessionPhase,
   SettableStatus,
   SignOutReason,
-  Status,
   TextFormat,
 } from './schemas';
 
@@ -191,7 +190,10 @@ export type IpcErrorCode = 'unknown-channel' | 'invalid-payload' | 'failed' | 'f
 /** What every command resolves with; errors travel as data so any transport keeps them intact. */
 export type IpcResult<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: { readonly code: IpcErrorCode; readonly message: string; readonly detail?: number } };
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: IpcErrorCode; readonly message: string; readonly detail?: number };
+    };
 
 /** The API the preload exposes as `window.msn` (and the browser bridge reproduces exactly). */
 export interface MsnApi {
@@ -224,7 +226,10 @@ export function createDispatcher<Ctx>(
 ): (channel: unknown, payload: unknown, ctx: Ctx) => Promise<IpcResult<unknown>> {
   return async (channel, payload, ctx) => {
     if (typeof channel !== 'string' || !Object.hasOwn(commands, channel)) {
-      return { ok: false, error: { code: 'unknown-channel', message: `Unknown command ${String(channel).slice(0, 64)}` } };
+      return {
+        ok: false,
+        error: { code: 'unknown-channel', message: `Unknown command ${String(channel).slice(0, 64)}` },
+      };
     }
     const name = channel as CommandName;
     const parsed = commands[name].input.safeParse(payload);

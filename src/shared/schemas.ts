@@ -76,14 +76,7 @@ export const ServerConfig = z.object({
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 /** How far sign-in has got, for the progress display. */
-export const SessionPhase = z.enum([
-  'signed-out',
-  'connecting',
-  'authenticating',
-  'syncing',
-  'online',
-  'reconnecting',
-]);
+export const SessionPhase = z.enum(['signed-out', 'connecting', 'authenticating', 'syncing', 'online', 'reconnecting']);
 export type SessionPhase = z.infer<typeof SessionPhase>;
 
 /** Why a session ended; the renderer words these for people. */
