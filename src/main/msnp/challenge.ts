@@ -36,13 +36,17 @@ export function productKeyFor(dialect: number): ProductKey {
 }
 
 export function md5Response(challenge: string, key: string): string {
-  return createHash('md5').update(challenge + key, 'latin1').digest('hex');
+  return createHash('md5')
+    .update(challenge + key, 'latin1')
+    .digest('hex');
 }
 
 export function msnp11Response(challenge: string, productId: string, productKey: string): string {
   const M = 0x7fffffffn;
   const MAGIC = 0x0e79a9c1n;
-  const d = createHash('md5').update(challenge + productKey, 'latin1').digest();
+  const d = createHash('md5')
+    .update(challenge + productKey, 'latin1')
+    .digest();
   const H = [0, 1, 2, 3].map((i) => BigInt(d.readUInt32LE(4 * i)));
   const h = H.map((x) => x & M);
   const [h0, h1, h2, h3] = h as [bigint, bigint, bigint, bigint];

@@ -101,7 +101,10 @@ export class FrameDecoder {
       const name = tokens[0] ?? '';
       const params = tokens.slice(1).filter((t) => t.length > 0);
       if (!COMMAND_NAME.test(name)) {
-        return this.fail(frames, new WireError(`malformed command ${JSON.stringify(name.slice(0, 16))}`, 'bad-command'));
+        return this.fail(
+          frames,
+          new WireError(`malformed command ${JSON.stringify(name.slice(0, 16))}`, 'bad-command'),
+        );
       }
       if (!this.rule(name, params)) {
         frames.push({ name, params });
@@ -110,11 +113,17 @@ export class FrameDecoder {
       }
       const lenToken = params[params.length - 1] ?? '';
       if (!/^\d{1,10}$/.test(lenToken)) {
-        return this.fail(frames, new WireError(`${name}: payload length ${JSON.stringify(lenToken)} is not a number`, 'bad-length'));
+        return this.fail(
+          frames,
+          new WireError(`${name}: payload length ${JSON.stringify(lenToken)} is not a number`, 'bad-length'),
+        );
       }
       const len = Number(lenToken);
       if (len > this.maxPayload) {
-        return this.fail(frames, new WireError(`${name}: payload of ${len} bytes exceeds ${this.maxPayload}`, 'payload-too-large'));
+        return this.fail(
+          frames,
+          new WireError(`${name}: payload of ${len} bytes exceeds ${this.maxPayload}`, 'payload-too-large'),
+        );
       }
       const start = nl + 1;
       if (buf.length - start < len) break;
