@@ -1,0 +1,205 @@
+// One switchboard connection: authenticate (USR for a session we asked for, ANS for an invitation),
+// invite people, exchange MSGs with acknowledgements, and track who is in the session. Policy
+// (queueing, re-opening, what a conversation is) lives in the conversation manager.
+import type { Participant } from '../../shared/schemas';
+import { decodeName, serverToClientPayload, type Frame } from './codec';
+import { TypedEmitter } from './emitter';
+import { MsnpError } from './errors';
+import { MAX_PAYLOAD_BYTES } from './format';
+import { MsnpConnection } from './connection';
+
+export interface SwitchboardOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly cookie: string;
+  /** Our own account. */
+  readonly email: string;
+  /** How long to wait for replies to USR, ANS and CAL. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** How long an `A` message may wait for its ACK before it counts as possibly lost. Default 60 s. */
+  readonly ackTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+}
+
+export interface SwitchboardEvents {
+  /** Someone entered the session (`JOI`). */
+  joined: Participant;
+  /** Someone left (`BYE`); `idle` when the server removed them because the session idled out. */
+  left: { readonly email: string; readonly idle: boolean };
+  /** A message from another participant; the payload is the raw MIME block. */
+  message: { readonly from: Participant; readonly payload: Buffer };
+  /** The connection is gone. `error` is set when it failed rather than being closed by `leave`. */
+  closed: { readonly error?: MsnpError };
+}
+
+export type SwitchboardState = 'open' | 'leaving' | 'closed';
+
+export class Switchboard extends TypedEmitter<SwitchboardEvents> {
+  private readonly members = new Map<string, Participant>();
+  private readonly ackTimeoutMs: number;
+  private current: SwitchboardState = 'open';
+
+  private constructor(
+    private readonly connection: MsnpConnection,
+    options: SwitchboardOptions,
+  ) {
+    super();
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
+    connection.on('frame', (frame) => this.onFrame(frame));
+    connection.on('close', ({ error }) => {
+      const failed =
+        this.current === 'open' ? (error ?? new MsnpError('network', 'The server closed the conversation')) : undefined;
+      this.current = 'closed';
+      this.members.clear();
+      this.emit('closed', failed ? { error: failed } : {});
+    });
+  }
+
+  /** Joins a session we asked the notification server for (`XFR SB`): `USR` with the cookie. */
+  static async open(options: SwitchboardOptions): Promise<Switchboard> {
+    return Switchboard.start(options, (sb) =>
+      sb.connection.request('USR', [options.email, options.cookie], {
+        map: (reply) => {
+          if (reply.params[1] !== 'OK')
+            throw new MsnpError('protocol', `Unexpected USR reply: ${reply.params.join(' ')}`);
+        },
+      }),
+    );
+  }
+
+  /**
+   * Answers an invitation (`RNG`): `ANS` with the cookie and session id. Resolves once the server
+   * confirms with `ANS OK`, with `participants` holding the roster it sent (`IRO`).
+   */
+  static async answer(options: SwitchboardOptions & { readonly sessionId: string }): Promise<Switchboard> {
+    return Switchboard.start(options, (sb) =>
+      sb.connection.request('ANS', [options.email, options.cookie, options.sessionId], {
+        map: (reply) => {
+          if (reply.params[1] !== 'OK')
+            throw new MsnpError('protocol', `Unexpected ANS reply: ${reply.params.join(' ')}`);
+        },
+      }),
+    );
+  }
+
+  private static async start(
+    options: SwitchboardOptions,
+    authenticate: (sb: Switchboard) => Promise<void>,
+  ): Promise<Switchboard> {
+    const connection = await MsnpConnection.connect({
+      host: options.host,
+      port: options.port,
+      payloadRule: serverToClientPayload,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    });
+    const sb = new Switchboard(connection, options);
+    try {
+      await authenticate(sb);
+    } catch (err) {
+      connection.destroy();
+      throw err;
+    }
+    return sb;
+  }
+
+  get state(): SwitchboardState {
+    return this.current;
+  }
+
+  /** The other people in the session (never ourselves). */
+  get participants(): Participant[] {
+    return [...this.members.values()];
+  }
+
+  has(email: string): boolean {
+    return this.members.has(email.toLowerCase());
+  }
+
+  /**
+   * Invites someone (`CAL`). Resolves when the server is ringing them; they are in once `joined`
+   * fires. Rejects with the server's error, e.g. 217 when they are offline.
+   */
+  async invite(email: string): Promise<void> {
+    await this.connection.request('CAL', [email]);
+  }
+
+  /**
+   * Sends a payload with ack mode `A`. Resolves `true` on `ACK`, `false` on `NAK`; rejects with a
+   * `timeout` error when neither comes in time, or a `network` error when the session closes first.
+   */
+  async sendAcked(payload: Buffer): Promise<boolean> {
+    this.checkSize(payload);
+    const reply = await this.connection.request('MSG', ['A'], {
+      payload,
+      accept: ['ACK', 'NAK'],
+      timeoutMs: this.ackTimeoutMs,
+    });
+    return reply.name === 'ACK';
+  }
+
+  /** Sends a payload with ack mode `U` (no answer) or `N` (answer only on failure, which is ignored). */
+  sendUnacked(payload: Buffer, ack: 'U' | 'N'): void {
+    this.checkSize(payload);
+    this.connection.send('MSG', [ack], payload);
+  }
+
+  /** Leaves the session (`OUT`); `closed` follows when the server hangs up. */
+  leave(): void {
+    if (this.current !== 'open') return;
+    this.current = 'leaving';
+    try {
+      this.connection.sendWithoutTrid('OUT');
+    } finally {
+      this.connection.end();
+    }
+  }
+
+  private checkSize(payload: Buffer): void {
+    // The server would drop the whole session rather than refuse the one message.
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      throw new RangeError(`MSG payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+    }
+  }
+
+  private onFrame(frame: Frame): void {
+    const p = frame.params;
+    switch (frame.name) {
+      case 'IRO': {
+        // IRO <trid> <index> <total> <email> <friendly> [<clientid>]
+        const [email, friendly] = [p[3], p[4]];
+        if (email) this.members.set(email.toLowerCase(), participant(email, friendly));
+        return;
+      }
+      case 'JOI': {
+        const [email, friendly] = [p[0], p[1]];
+        if (!email) return;
+        const key = email.toLowerCase();
+        const known = this.members.has(key);
+        const who = participant(email, friendly);
+        this.members.set(key, who);
+        if (!known) this.emit('joined', who);
+        return;
+      }
+      case 'BYE': {
+        const email = p[0]?.toLowerCase();
+        if (!email || !this.members.delete(email)) return;
+        this.emit('left', { email, idle: p[1] === '1' });
+        return;
+      }
+      case 'MSG': {
+        const [email, friendly] = [p[0], p[1]];
+        if (!email || !frame.payload) return;
+        this.emit('message', { from: participant(email, friendly), payload: frame.payload });
+        return;
+      }
+      default:
+      // Late ACK/NAKs of timed-out messages, NAKs of `N` messages and unknown commands need no reaction.
+    }
+  }
+}
+
+function participant(email: string, friendly: string | undefined): Participant {
+  const lower = email.toLowerCase();
+  return { email: lower, displayName: friendly ? decodeName(friendly) : lower };
+}
