@@ -32,60 +32,36 @@ export interface SwitchboardEvents {
   closed: { readonly error?: MsnpError };
 }
 
-export type SwitchboardState = 'open' | 'leaving' | 'closed';
+export type SwitchboardState = 'authenticating' | 'open' | 'leaving' | 'closed';
 
 export class Switchboard extends TypedEmitter<SwitchboardEvents> {
   private readonly members = new Map<string, Participant>();
   private readonly ackTimeoutMs: number;
-  private current: SwitchboardState = 'open';
+  private current: SwitchboardState = 'authenticating';
 
   private constructor(
     private readonly connection: MsnpConnection,
-    options: SwitchboardOptions,
+    private readonly options: SwitchboardOptions,
   ) {
     super();
     this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
     connection.on('frame', (frame) => this.onFrame(frame));
     connection.on('close', ({ error }) => {
       const failed =
-        this.current === 'open' ? (error ?? new MsnpError('network', 'The server closed the conversation')) : undefined;
+        this.current === 'leaving'
+          ? undefined
+          : (error ?? new MsnpError('network', 'The server closed the conversation'));
       this.current = 'closed';
       this.members.clear();
       this.emit('closed', failed ? { error: failed } : {});
     });
   }
 
-  /** Joins a session we asked the notification server for (`XFR SB`): `USR` with the cookie. */
-  static async open(options: SwitchboardOptions): Promise<Switchboard> {
-    return Switchboard.start(options, (sb) =>
-      sb.connection.request('USR', [options.email, options.cookie], {
-        map: (reply) => {
-          if (reply.params[1] !== 'OK')
-            throw new MsnpError('protocol', `Unexpected USR reply: ${reply.params.join(' ')}`);
-        },
-      }),
-    );
-  }
-
   /**
-   * Answers an invitation (`RNG`): `ANS` with the cookie and session id. Resolves once the server
-   * confirms with `ANS OK`, with `participants` holding the roster it sent (`IRO`).
+   * Connects without authenticating, so listeners can be attached before anything can arrive;
+   * then call `login` (a session from `XFR SB`) or `answer` (an invitation).
    */
-  static async answer(options: SwitchboardOptions & { readonly sessionId: string }): Promise<Switchboard> {
-    return Switchboard.start(options, (sb) =>
-      sb.connection.request('ANS', [options.email, options.cookie, options.sessionId], {
-        map: (reply) => {
-          if (reply.params[1] !== 'OK')
-            throw new MsnpError('protocol', `Unexpected ANS reply: ${reply.params.join(' ')}`);
-        },
-      }),
-    );
-  }
-
-  private static async start(
-    options: SwitchboardOptions,
-    authenticate: (sb: Switchboard) => Promise<void>,
-  ): Promise<Switchboard> {
+  static async connect(options: SwitchboardOptions): Promise<Switchboard> {
     const connection = await MsnpConnection.connect({
       host: options.host,
       port: options.port,
@@ -93,14 +69,37 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     });
-    const sb = new Switchboard(connection, options);
+    return new Switchboard(connection, options);
+  }
+
+  /** Authenticates a session we asked the notification server for: `USR` with the cookie. */
+  async login(): Promise<void> {
+    await this.authenticate('USR', [this.options.email, this.options.cookie]);
+  }
+
+  /**
+   * Answers an invitation (`RNG`): `ANS` with the cookie and session id. Resolves once the server
+   * confirms with `ANS OK`, with `participants` holding the roster it sent (`IRO`).
+   */
+  async answer(sessionId: string): Promise<void> {
+    await this.authenticate('ANS', [this.options.email, this.options.cookie, sessionId]);
+  }
+
+  private async authenticate(command: 'USR' | 'ANS', params: string[]): Promise<void> {
+    if (this.current !== 'authenticating') throw new MsnpError('state', `${command} is only sent once, first`);
     try {
-      await authenticate(sb);
+      await this.connection.request(command, params, {
+        map: (reply) => {
+          if (reply.params[1] !== 'OK') {
+            throw new MsnpError('protocol', `Unexpected ${command} reply: ${reply.params.join(' ')}`);
+          }
+        },
+      });
     } catch (err) {
-      connection.destroy();
+      this.connection.destroy();
       throw err;
     }
-    return sb;
+    if (this.current === 'authenticating') this.current = 'open';
   }
 
   get state(): SwitchboardState {
@@ -121,6 +120,7 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
    * fires. Rejects with the server's error, e.g. 217 when they are offline.
    */
   async invite(email: string): Promise<void> {
+    this.checkOpen();
     await this.connection.request('CAL', [email]);
   }
 
@@ -129,6 +129,7 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
    * `timeout` error when neither comes in time, or a `network` error when the session closes first.
    */
   async sendAcked(payload: Buffer): Promise<boolean> {
+    this.checkOpen();
     this.checkSize(payload);
     const reply = await this.connection.request('MSG', ['A'], {
       payload,
@@ -140,19 +141,24 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
 
   /** Sends a payload with ack mode `U` (no answer) or `N` (answer only on failure, which is ignored). */
   sendUnacked(payload: Buffer, ack: 'U' | 'N'): void {
+    this.checkOpen();
     this.checkSize(payload);
     this.connection.send('MSG', [ack], payload);
   }
 
   /** Leaves the session (`OUT`); `closed` follows when the server hangs up. */
   leave(): void {
-    if (this.current !== 'open') return;
+    if (this.current === 'leaving' || this.current === 'closed') return;
     this.current = 'leaving';
     try {
       this.connection.sendWithoutTrid('OUT');
     } finally {
       this.connection.end();
     }
+  }
+
+  private checkOpen(): void {
+    if (this.current !== 'open') throw new MsnpError('state', `The switchboard session is not open (${this.current})`);
   }
 
   private checkSize(payload: Buffer): void {

@@ -20,11 +20,12 @@ afterEach(async () => {
 const options = { host: '127.0.0.1', cookie: 'a3f9c2e1b7d04c5e9f21', email: 'alice@example.com' };
 
 async function openSession(extra: { ackTimeoutMs?: number } = {}): Promise<{ sb: Switchboard; peer: PeerConnection }> {
-  const pending = Switchboard.open({ ...options, port: server.port, ...extra });
-  const peer = await server.accept();
-  await acceptUsr(peer);
-  const sb = await pending;
+  const sb = await Switchboard.connect({ ...options, port: server.port, ...extra });
   opened.push(sb);
+  const peer = await server.accept();
+  const loggedIn = sb.login();
+  await acceptUsr(peer);
+  await loggedIn;
   return { sb, peer };
 }
 
@@ -41,46 +42,59 @@ function next<K extends keyof SwitchboardEvents>(sb: Switchboard, event: K): Pro
 
 describe('opening a session (USR)', () => {
   it('authenticates with the account and cookie', async () => {
-    const pending = Switchboard.open({ ...options, port: server.port });
+    const sb = await Switchboard.connect({ ...options, port: server.port });
+    opened.push(sb);
+    expect(sb.state).toBe('authenticating');
+    await expect(sb.invite('bob@example.com')).rejects.toMatchObject({ kind: 'state' });
+    const pending = sb.login();
     const peer = await server.accept();
     const usr = await peer.expect('USR');
     expect(usr.params.slice(1)).toEqual(['alice@example.com', 'a3f9c2e1b7d04c5e9f21']);
     peer.write(`USR ${usr.params[0]} OK alice@example.com Alice%20Smith`);
-    const sb = await pending;
-    opened.push(sb);
+    await pending;
     expect(sb.state).toBe('open');
     expect(sb.participants).toEqual([]);
   });
 
   it('rejects a bad cookie with the typed 911 error', async () => {
-    const pending = Switchboard.open({ ...options, port: server.port });
+    const sb = await Switchboard.connect({ ...options, port: server.port });
+    const closed = next(sb, 'closed');
+    const pending = sb.login();
     const peer = await server.accept();
     const usr = await peer.expect('USR');
     peer.write(`911 ${usr.params[0]}`);
     await expect(pending).rejects.toMatchObject({ name: 'MsnpError', kind: 'auth', code: 911 });
     await peer.closed();
+    await closed;
+    expect(sb.state).toBe('closed');
   });
 
   it('rejects when nothing listens', async () => {
     const port = server.port;
     await server.close();
     server = await FakeSwitchboardServer.start();
-    await expect(Switchboard.open({ ...options, port })).rejects.toMatchObject({ kind: 'network' });
+    await expect(Switchboard.connect({ ...options, port })).rejects.toMatchObject({ kind: 'network' });
   });
 });
 
 describe('answering an invitation (ANS)', () => {
   it('sends ANS and collects the IRO roster, MSNP12 client ids included', async () => {
-    const pending = Switchboard.answer({ ...options, port: server.port, sessionId: '11752013' });
+    const sb = await Switchboard.connect({ ...options, port: server.port });
+    opened.push(sb);
+    const joined = record(sb, 'joined');
+    const message = next(sb, 'message');
+    const pending = sb.answer('11752013');
     const peer = await server.accept();
     const ans = await peer.expect('ANS');
     const trid = ans.params[0];
     expect(ans.params.slice(1)).toEqual(['alice@example.com', 'a3f9c2e1b7d04c5e9f21', '11752013']);
     peer.write(`IRO ${trid} 1 2 Bob@Example.com Bob%20B.`);
     peer.write(`IRO ${trid} 2 2 carol@example.com Carol☺ 1073741824`);
-    peer.write(`ANS ${trid} OK`);
-    const sb = await pending;
-    opened.push(sb);
+    // Bob may speak right after ANS OK: nothing is lost even when it arrives in the same packet.
+    peer.socket.write(`ANS ${trid} OK\r\nMSG bob@example.com Bob 2\r\nhi`);
+    await pending;
+    expect((await message).payload.toString()).toBe('hi');
+    expect(joined).toEqual([]);
     expect(sb.participants).toEqual([
       { email: 'bob@example.com', displayName: 'Bob B.' },
       { email: 'carol@example.com', displayName: 'Carol☺' },
@@ -89,7 +103,8 @@ describe('answering an invitation (ANS)', () => {
   });
 
   it('rejects an expired invitation', async () => {
-    const pending = Switchboard.answer({ ...options, port: server.port, sessionId: '1' });
+    const sb = await Switchboard.connect({ ...options, port: server.port });
+    const pending = sb.answer('1');
     const peer = await server.accept();
     const ans = await peer.expect('ANS');
     peer.write(`911 ${ans.params[0]}`);
