@@ -1,0 +1,98 @@
+// Command line for the reference server: prints one JSON "ready" line on stdout, logs to stderr.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AccountsFileSchema } from './accounts';
+import { startServer } from './index';
+
+const HELP = `Reference MSNP server (MSNP2–MSNP12) with Passport 1.4 over HTTPS, for tests and demos.
+
+Usage: npm run --silent server -- --accounts FILE [options]
+
+  --accounts FILE       JSON: {"accounts":[{"email":"alice@example.com","password":"alice-pass-1",
+                        "displayName":"Alice","contacts":["bob@example.com"]}]}
+                        Contacts are mutual: each side gets the other on FL and AL (and RL).
+  --host HOST           address to listen on (default 127.0.0.1)
+  --port PORT           dispatch port; notification, switchboard and HTTPS use the next three.
+                        0 (default) picks a free port for each.
+  --state-dir DIR       keep list changes (adds, blocks, renames, groups) in DIR across restarts
+  --passport-redirect   the Passport login answers 302 to a second login URL before succeeding
+  --latency-ms N        delay every reply, TCP and HTTPS, by N ms
+  --help                show this text
+
+When listening, prints exactly one line to stdout:
+  {"event":"ready","dispatch":"127.0.0.1:P","notification":"127.0.0.1:P","switchboard":"127.0.0.1:P",
+   "nexus":"https://127.0.0.1:P/rdr/pprdr.asp","ca":"/absolute/path/ca.pem"}
+Clients sign in through the dispatch address (or directly at the notification address) and must
+trust the CA file for HTTPS. SIGINT or SIGTERM sends OUT SSD to every client and exits.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function integer(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) fail(`--${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        accounts: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'state-dir': { type: 'string' },
+        'passport-redirect': { type: 'boolean' },
+        'latency-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (values.accounts === undefined) fail('--accounts FILE is required');
+  let accounts;
+  try {
+    accounts = AccountsFileSchema.parse(JSON.parse(readFileSync(values.accounts, 'utf8'))).accounts;
+  } catch (err) {
+    fail(`cannot read accounts from ${values.accounts}: ${(err as Error).message}`);
+  }
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const server = await startServer({
+    accounts,
+    host: values.host ?? '127.0.0.1',
+    port: integer(values.port, 'port', 0),
+    stateDir: values['state-dir'],
+    passportRedirect: values['passport-redirect'] ?? false,
+    latencyMs: integer(values['latency-ms'], 'latency-ms', 0),
+    log,
+  });
+  const { dispatch, notification, switchboard, nexus, ca } = server;
+  process.stdout.write(`${JSON.stringify({ event: 'ready', dispatch, notification, switchboard, nexus, ca })}\n`);
+  const stop = (signal: string) => {
+    log(`${signal}: shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

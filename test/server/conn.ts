@@ -1,0 +1,165 @@
+// One client connection: frames in, commands out (optionally delayed), timeouts, and the rule that
+// whatever one client does can only ever cost that client its own connection.
+import type { Socket } from 'node:net';
+import { encodeCommand, FrameDecoder, clientToServerPayload, type Frame, type Param } from '../../src/main/msnp/codec';
+
+/** A client that stops reading gets disconnected once this much output is queued for it. */
+const MAX_QUEUED_OUTPUT = 512 * 1024;
+/** After the server ends a connection, how long the peer gets to close its side. */
+const CLOSE_GRACE_MS = 1000;
+
+export interface ConnOptions {
+  readonly label: string;
+  readonly maxPayloadBytes: number;
+  readonly latencyMs: number;
+  /** A command line or payload left incomplete this long closes the connection. */
+  readonly stallMs: number;
+  readonly log: (line: string) => void;
+}
+
+export class Conn {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Set once the server decided to end the connection: later input is ignored. */
+  closing = false;
+  private readonly decoder: FrameDecoder;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stallTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private closeHandlers: Array<() => void> = [];
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ConnOptions,
+    private readonly onFrame: (frame: Frame) => void,
+  ) {
+    this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.decoder = new FrameDecoder({
+      payloadRule: clientToServerPayload,
+      maxLineBytes: 2048,
+      maxPayloadBytes: options.maxPayloadBytes,
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err) => this.log(`socket error: ${err.message}`));
+    socket.on('close', () => {
+      this.closing = true;
+      this.clearTimers();
+      const handlers = this.closeHandlers;
+      this.closeHandlers = [];
+      for (const h of handlers) this.guard(h);
+    });
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed;
+  }
+
+  onClose(handler: () => void): void {
+    if (this.socket.destroyed) this.guard(handler);
+    else this.closeHandlers.push(handler);
+  }
+
+  send(name: string, params: readonly Param[] = [], payload?: Buffer | string): void {
+    this.log(`> ${[name, ...params].join(' ')}${payload === undefined ? '' : ` +payload`}`);
+    this.write(encodeCommand(name, params, payload));
+  }
+
+  /** Numeric error reply. */
+  error(code: number, trid: string): void {
+    this.send(String(code), [trid]);
+  }
+
+  /** Ends the connection after everything queued so far has been sent. */
+  close(reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.log(`closing: ${reason}`);
+    this.later(() => {
+      this.socket.end();
+      const t = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+      t.unref();
+    });
+  }
+
+  /** Drops the connection at once, discarding queued output. */
+  destroy(reason: string): void {
+    if (this.socket.destroyed) return;
+    this.closing = true;
+    this.log(`dropping: ${reason}`);
+    this.socket.destroy();
+  }
+
+  /** Closes the connection unless `clearDeadline` is called within `ms`. */
+  setDeadline(ms: number, reason: string): void {
+    this.clearDeadline();
+    this.deadlineTimer = setTimeout(() => this.destroy(reason), ms);
+  }
+
+  clearDeadline(): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+  }
+
+  log(line: string): void {
+    this.options.log(`${this.options.label} ${this.remoteAddress}:${this.remotePort} ${line}`);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closing) return;
+    const { frames, error } = this.decoder.push(chunk);
+    for (const frame of frames) {
+      if (this.closing) return;
+      this.log(`< ${[frame.name, ...frame.params].join(' ')}${frame.payload ? ` +${frame.payload.length} bytes` : ''}`);
+      this.guard(() => this.onFrame(frame));
+    }
+    if (error && !this.closing) {
+      this.destroy(`unreadable input: ${error.message}`);
+      return;
+    }
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer =
+      this.decoder.pendingBytes > 0 && !this.closing
+        ? setTimeout(() => this.destroy('incomplete command stalled'), this.options.stallMs)
+        : undefined;
+  }
+
+  /** A bug in a handler drops that client only; the server and everyone else carry on. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.options.log(`${this.options.label} internal error: ${(err as Error).stack ?? String(err)}`);
+      this.destroy('internal error');
+    }
+  }
+
+  private write(buf: Buffer): void {
+    this.later(() => {
+      if (this.socket.destroyed || this.socket.writableEnded) return;
+      this.socket.write(buf);
+      if (this.socket.writableLength > MAX_QUEUED_OUTPUT) this.destroy('not reading its input');
+    });
+  }
+
+  /** Runs `fn` after the configured reply latency, preserving order. */
+  private later(fn: () => void): void {
+    if (this.options.latencyMs <= 0) {
+      fn();
+      return;
+    }
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, this.options.latencyMs);
+    this.timers.add(t);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.clearDeadline();
+  }
+}

@@ -1,0 +1,46 @@
+// What the dispatch, notification and switchboard servers share inside one process.
+import { AL, BL, type AccountStore } from './accounts';
+import type { NsSession } from './notification';
+import type { TicketBook } from './passport';
+
+export interface Settings {
+  readonly latencyMs: number;
+  readonly challenges: boolean;
+  readonly challengeIntervalMs: number;
+  readonly sbIdleTimeoutMs: number;
+  readonly loginTimeoutMs: number;
+  readonly log: (line: string) => void;
+}
+
+export interface Addresses {
+  dispatch: string;
+  notification: string;
+  switchboard: string;
+}
+
+export interface Hub {
+  readonly store: AccountStore;
+  readonly tickets: TicketBook;
+  /** Signed-in notification sessions by e-mail; at most one per account. */
+  readonly online: Map<string, NsSession>;
+  readonly addresses: Addresses;
+  readonly settings: Settings;
+  /** Switchboard cookie for `XFR SB`, valid for one `USR` by `email`. */
+  issueSwitchboardCookie(email: string, dialect: number): string;
+}
+
+/** Whether `owner`'s privacy settings let `other` see them online and invite them to chats. */
+export function allows(hub: Hub, owner: string, other: string): boolean {
+  const account = hub.store.get(owner);
+  if (!account) return false;
+  const lists = account.contacts.get(other.toLowerCase())?.lists ?? 0;
+  if (lists & BL) return false;
+  return account.blp === 'AL' || (lists & AL) !== 0;
+}
+
+/** Whether `email` is signed in with a status that `viewer` may see (not hidden, not blocked). */
+export function visibleTo(hub: Hub, email: string, viewer: string): NsSession | null {
+  const user = hub.online.get(email.toLowerCase());
+  if (!user || user.status === null || user.status === 'HDN') return null;
+  return allows(hub, user.email, viewer) ? user : null;
+}

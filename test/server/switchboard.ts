@@ -1,0 +1,264 @@
+// Switchboard server: chat sessions joined with a cookie from XFR SB (USR) or RNG (ANS).
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { encodeName, mediaType, parseMime, type Frame, type Param } from '../../src/main/msnp/codec';
+import { Conn } from './conn';
+import { isTrid } from './handshake';
+import { visibleTo, type Hub } from './hub';
+
+/** Longest MSG payload; a longer one closes the connection without delivery, like the real SB. */
+export const MAX_MESSAGE_BYTES = 1664;
+const COOKIE_LIFETIME_MS = 120_000;
+/** MSNP2P binary header plus footer: anything shorter is not a P2P packet. */
+const P2P_MIN_BODY = 48 + 4;
+
+interface Cookie {
+  readonly email: string;
+  readonly dialect: number;
+  readonly expires: number;
+  /** Set for RNG invitations: the session the cookie lets its owner answer. */
+  readonly session?: ChatSession;
+}
+
+class ChatSession {
+  readonly members = new Map<string, SbConnection>();
+  /** Invited e-mail → expiry time. */
+  readonly invited = new Map<string, number>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  ended = false;
+
+  constructor(
+    readonly id: string,
+    private readonly idleMs: number,
+    private readonly onEnd: (s: ChatSession) => void,
+  ) {}
+
+  touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.expire(), this.idleMs);
+  }
+
+  isInvited(email: string): boolean {
+    const expires = this.invited.get(email);
+    if (expires !== undefined && expires <= Date.now()) this.invited.delete(email);
+    return this.invited.has(email);
+  }
+
+  others(email: string): SbConnection[] {
+    return [...this.members.values()].filter((m) => m.email !== email);
+  }
+
+  leave(member: SbConnection): void {
+    if (this.members.get(member.email) !== member) return;
+    this.members.delete(member.email);
+    for (const other of this.members.values()) other.conn.send('BYE', [member.email]);
+    if (this.members.size === 0) this.end();
+  }
+
+  /** Idle timeout: everyone is told the others were dropped (`BYE email 1`), then disconnected. */
+  private expire(): void {
+    for (const m of this.members.values()) {
+      for (const other of this.others(m.email)) m.conn.send('BYE', [other.email, 1]);
+      m.conn.close('switchboard idle');
+    }
+    this.end();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.members.clear();
+    this.onEnd(this);
+  }
+}
+
+class SbConnection {
+  readonly conn: Conn;
+  email = '';
+  dialect = 0;
+  session: ChatSession | undefined;
+
+  constructor(
+    private readonly sb: Switchboard,
+    socket: Socket,
+  ) {
+    const { settings } = sb.hub;
+    this.conn = new Conn(
+      socket,
+      {
+        label: 'sb',
+        maxPayloadBytes: MAX_MESSAGE_BYTES,
+        latencyMs: settings.latencyMs,
+        stallMs: settings.loginTimeoutMs,
+        log: settings.log,
+      },
+      (frame) => this.onFrame(frame),
+    );
+    this.conn.setDeadline(settings.loginTimeoutMs, 'no USR or ANS in time');
+    this.conn.onClose(() => this.session?.leave(this));
+  }
+
+  private get friendly(): string {
+    return encodeName(this.sb.hub.store.get(this.email)?.displayName ?? this.email);
+  }
+
+  private get clientId(): number {
+    return this.sb.hub.online.get(this.email)?.clientId ?? 0;
+  }
+
+  private onFrame({ name, params, payload }: Frame): void {
+    if (name === 'OUT' && params.length === 0) {
+      this.conn.close('client said OUT');
+      this.session?.leave(this);
+      return;
+    }
+    const [trid, ...args] = params;
+    if (!isTrid(trid)) {
+      this.conn.destroy(`${name} without a transaction id`);
+      return;
+    }
+    const session = this.session;
+    if (!session) {
+      if (name === 'USR') this.usr(trid, args);
+      else if (name === 'ANS') this.ans(trid, args);
+      else this.conn.close(`${name} before USR or ANS`);
+      return;
+    }
+    session.touch();
+    if (name === 'CAL') this.cal(session, trid, args);
+    else if (name === 'MSG') this.msg(session, trid, args, payload ?? Buffer.alloc(0));
+    else if (name === 'USR' || name === 'ANS') this.conn.error(207, trid);
+    else this.conn.error(200, trid);
+  }
+
+  private authFailed(trid: string): void {
+    this.conn.error(911, trid);
+    this.conn.close('bad switchboard cookie');
+  }
+
+  private usr(trid: string, args: readonly string[]): void {
+    const [email, cookie] = args;
+    const entry = cookie === undefined ? undefined : this.sb.redeem(cookie);
+    if (!email || !entry || entry.session || entry.email !== email.toLowerCase()) return this.authFailed(trid);
+    this.join(entry);
+    this.session = this.sb.newSession();
+    this.session.members.set(this.email, this);
+    this.session.touch();
+    this.conn.send('USR', [trid, 'OK', this.email, this.friendly]);
+  }
+
+  private ans(trid: string, args: readonly string[]): void {
+    const [email, cookie, sessionId] = args;
+    const entry = cookie === undefined ? undefined : this.sb.redeem(cookie);
+    const session = entry?.session;
+    if (!email || !entry || !session || session.ended || session.id !== sessionId || entry.email !== email.toLowerCase()) {
+      return this.authFailed(trid);
+    }
+    this.join(entry);
+    session.invited.delete(this.email);
+    const present = [...session.members.values()];
+    present.forEach((m, i) => {
+      const iro: Param[] = [trid, i + 1, present.length, m.email, m.friendly];
+      if (this.dialect >= 12) iro.push(m.clientId);
+      this.conn.send('IRO', iro);
+    });
+    this.conn.send('ANS', [trid, 'OK']);
+    for (const m of present) {
+      const joi: Param[] = [this.email, this.friendly];
+      if (m.dialect >= 12) joi.push(this.clientId);
+      m.conn.send('JOI', joi);
+    }
+    this.session = session;
+    session.members.set(this.email, this);
+    session.touch();
+  }
+
+  private join(entry: Cookie): void {
+    this.conn.clearDeadline();
+    this.email = entry.email;
+    this.dialect = entry.dialect;
+  }
+
+  private cal(session: ChatSession, trid: string, args: readonly string[]): void {
+    const email = args[0]?.toLowerCase();
+    if (email === undefined) return this.conn.error(200, trid);
+    if (!email.includes('@')) return this.conn.error(208, trid);
+    if (session.members.has(email) || session.isInvited(email)) return this.conn.error(215, trid);
+    // Offline, hidden, unknown and blocking users all look the same to the caller.
+    const target = visibleTo(this.sb.hub, email, this.email);
+    if (!target) return this.conn.error(217, trid);
+    const cookie = this.sb.issue({ email, dialect: target.dialect, expires: Date.now() + COOKIE_LIFETIME_MS, session });
+    session.invited.set(email, Date.now() + COOKIE_LIFETIME_MS);
+    this.conn.send('CAL', [trid, 'RINGING', session.id]);
+    target.ring(session.id, this.sb.hub.addresses.switchboard, cookie, this.email, this.friendly);
+  }
+
+  private msg(session: ChatSession, trid: string, args: readonly string[], payload: Buffer): void {
+    const ack = args[0];
+    const p2p = mediaType(parseMime(payload).headers.get('content-type')) === 'application/x-msnmsgrp2p';
+    const acks = this.dialect >= 9 ? ['U', 'N', 'A', 'D'] : ['U', 'N', 'A'];
+    if (args.length !== 2 || ack === undefined || !acks.includes(ack) || (p2p && ack !== 'D')) {
+      this.conn.close(`bad MSG acknowledgement type ${ack ?? ''}`);
+      return;
+    }
+    if (ack === 'D' && (!p2p || parseMime(payload).body.length < P2P_MIN_BODY)) {
+      this.conn.error(282, trid);
+      return;
+    }
+    const others = session.others(this.email);
+    for (const m of others) m.conn.send('MSG', [this.email, this.friendly], payload);
+    // Delivered means handed to every other participant; alone in the session, nothing is.
+    const delivered = others.length > 0 && others.every((m) => !m.conn.closing);
+    if ((ack === 'A' || ack === 'D') && delivered) this.conn.send('ACK', [trid]);
+    else if (ack !== 'U' && !delivered) this.conn.send('NAK', [trid]);
+  }
+}
+
+export class Switchboard {
+  private readonly cookies = new Map<string, Cookie>();
+  private readonly sessions = new Map<string, ChatSession>();
+  private readonly connections = new Set<SbConnection>();
+
+  constructor(readonly hub: Hub) {}
+
+  accept(socket: Socket): void {
+    const c = new SbConnection(this, socket);
+    this.connections.add(c);
+    c.conn.onClose(() => this.connections.delete(c));
+  }
+
+  /** Cookie for `XFR SB`. */
+  issueCookie(email: string, dialect: number): string {
+    return this.issue({ email: email.toLowerCase(), dialect, expires: Date.now() + COOKIE_LIFETIME_MS });
+  }
+
+  issue(entry: Cookie): string {
+    const now = Date.now();
+    for (const [k, v] of this.cookies) if (v.expires <= now) this.cookies.delete(k);
+    const cookie = randomBytes(10).toString('hex');
+    this.cookies.set(cookie, entry);
+    return cookie;
+  }
+
+  /** Single use: the cookie is gone after this, whatever the outcome. */
+  redeem(cookie: string): Cookie | undefined {
+    const entry = this.cookies.get(cookie);
+    this.cookies.delete(cookie);
+    return entry && entry.expires > Date.now() ? entry : undefined;
+  }
+
+  newSession(): ChatSession {
+    let id: string;
+    do id = String(randomInt(10_000_000, 100_000_000));
+    while (this.sessions.has(id));
+    const session = new ChatSession(id, this.hub.settings.sbIdleTimeoutMs, (s) => this.sessions.delete(s.id));
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  close(): void {
+    for (const s of [...this.sessions.values()]) s.end();
+    for (const c of this.connections) c.conn.close('server shutting down');
+  }
+}
