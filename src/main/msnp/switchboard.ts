@@ -150,11 +150,8 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
   leave(): void {
     if (this.current === 'leaving' || this.current === 'closed') return;
     this.current = 'leaving';
-    try {
-      this.connection.sendWithoutTrid('OUT');
-    } finally {
-      this.connection.end();
-    }
+    if (this.connection.isOpen) this.connection.sendWithoutTrid('OUT');
+    this.connection.end();
   }
 
   private checkOpen(): void {
