@@ -1,0 +1,188 @@
+// Passport 1.4 ("Tweener") ticket for USR TWN (MSNP8–12): nexus → DALogin → login with the
+// Authorization header → ticket from Authentication-Info. See the protocol notes, LOGIN.md §6.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { MsnpError } from './errors';
+
+/** Login URLs learnt from a nexus, by nexus URL, so later sign-ins skip the nexus. */
+export class DaLoginCache {
+  private readonly entries = new Map<string, string>();
+
+  get(nexusUrl: string): string | undefined {
+    return this.entries.get(nexusUrl);
+  }
+
+  set(nexusUrl: string, loginUrl: string): void {
+    this.entries.set(nexusUrl, loginUrl);
+  }
+
+  delete(nexusUrl: string): void {
+    this.entries.delete(nexusUrl);
+  }
+}
+
+/** Shared by every client in the process unless one is given its own. */
+export const sharedDaLoginCache = new DaLoginCache();
+
+export interface PassportOptions {
+  readonly nexusUrl: string;
+  readonly email: string;
+  readonly password: string;
+  /** The opaque parameter string from `USR <trid> TWN S <params>`. */
+  readonly params: string;
+  /** Extra CA certificates (PEM) trusted in addition to the system ones. */
+  readonly ca?: string | Buffer;
+  /** Permits plain HTTP; otherwise any `http:` URL is refused before anything is sent. */
+  readonly allowInsecure?: boolean;
+  /** Per HTTP request. Default 15 s. */
+  readonly timeoutMs?: number;
+  /** Default 5. */
+  readonly maxRedirects?: number;
+  readonly cache?: DaLoginCache;
+  readonly signal?: AbortSignal;
+}
+
+interface HttpAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** Resolves with the ticket to send in `USR TWN S`; rejects with an `auth`, `passport` or `timeout` MsnpError. */
+export async function passportTicket(options: PassportOptions): Promise<string> {
+  const cache = options.cache ?? sharedDaLoginCache;
+  const cached = cache.get(options.nexusUrl);
+  if (cached !== undefined) {
+    try {
+      return await login(cached, options);
+    } catch (err) {
+      // A stale cached login URL must not lock the account out: ask the nexus again once.
+      if (err instanceof MsnpError && (err.kind === 'auth' || err.kind === 'state')) throw err;
+      cache.delete(options.nexusUrl);
+    }
+  }
+  const loginUrl = await discoverLoginUrl(options);
+  cache.set(options.nexusUrl, loginUrl);
+  return login(loginUrl, options);
+}
+
+async function discoverLoginUrl(options: PassportOptions): Promise<string> {
+  const answer = await get(options.nexusUrl, {}, options);
+  if (answer.status !== 200) throw new MsnpError('passport', `Passport nexus answered HTTP ${answer.status}`);
+  const loginUrl = daLoginFrom(headerValue(answer.headers, 'passporturls'));
+  if (loginUrl === undefined) throw new MsnpError('passport', 'Passport nexus gave no DALogin address');
+  return loginUrl;
+}
+
+/** The DALogin URL from a `PassportURLs` header value, with `https://` added when it has no scheme. */
+export function daLoginFrom(passportUrls: string | undefined): string | undefined {
+  for (const pair of (passportUrls ?? '').split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim().toLowerCase() !== 'dalogin') continue;
+    const value = pair.slice(eq + 1).trim();
+    if (value === '') return undefined;
+    return /^https?:\/\//i.test(value) ? value : `https://${value}`;
+  }
+  return undefined;
+}
+
+/** Percent-encodes everything but unreserved characters, so `,` `=` `'` in a password survive. */
+export function passportEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export function authorizationHeader(email: string, password: string, params: string): string {
+  return (
+    'Passport1.4 OrgVerb=GET,OrgURL=http%3A%2F%2Fmessenger%2Emsn%2Ecom,' +
+    `sign-in=${passportEncode(email)},pwd=${passportEncode(password)},${params}`
+  );
+}
+
+async function login(startUrl: string, options: PassportOptions): Promise<string> {
+  const headers = {
+    Authorization: authorizationHeader(options.email, options.password, options.params),
+    'User-Agent': 'MSMSGS',
+    'Cache-Control': 'no-cache',
+  };
+  const maxRedirects = options.maxRedirects ?? 5;
+  let url = startUrl;
+  for (let hop = 0; ; hop++) {
+    const answer = await get(url, headers, options);
+    if (answer.status === 200) {
+      const ticket = /from-PP='([^']*)'/.exec(headerValue(answer.headers, 'authentication-info') ?? '')?.[1];
+      if (!ticket) throw new MsnpError('passport', 'Passport accepted the sign-in but sent no ticket');
+      return ticket;
+    }
+    if (answer.status === 401) throw new MsnpError('auth', failureText(answer.headers));
+    const location = headerValue(answer.headers, 'location');
+    if (answer.status >= 300 && answer.status < 400 && location) {
+      if (hop >= maxRedirects) throw new MsnpError('passport', `Passport redirected more than ${maxRedirects} times`);
+      url = new URL(location, url).toString();
+      continue;
+    }
+    throw new MsnpError('passport', `Passport login answered HTTP ${answer.status}`);
+  }
+}
+
+/** The human text of a 401 (`cbtxt`), or a generic one. */
+function failureText(headers: IncomingHttpHeaders): string {
+  const fallback = 'Wrong e-mail address or password';
+  const cbtxt = /(?:^|,)\s*cbtxt=([^,]*)/.exec(headerValue(headers, 'www-authenticate') ?? '')?.[1];
+  if (!cbtxt) return fallback;
+  try {
+    return decodeURIComponent(cbtxt) || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+function get(target: string, headers: Record<string, string>, options: PassportOptions): Promise<HttpAnswer> {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return Promise.reject(new MsnpError('passport', `Invalid Passport address ${JSON.stringify(target)}`));
+  }
+  const insecure = url.protocol === 'http:';
+  if (!insecure && url.protocol !== 'https:') {
+    return Promise.reject(new MsnpError('passport', `Unsupported Passport address ${url.origin}`));
+  }
+  if (insecure && !options.allowInsecure) {
+    return Promise.reject(
+      new MsnpError(
+        'passport',
+        `Refusing to use Passport over plain HTTP (${url.host}); the server entry does not allow it`,
+      ),
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  return new Promise((resolve, reject) => {
+    const common = {
+      method: 'GET',
+      headers,
+      agent: false as const,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const req = insecure
+      ? httpRequest(url, common)
+      : httpsRequest(url, { ...common, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
+    req.setTimeout(timeoutMs, () => {
+      req.destroy(new MsnpError('timeout', `Passport (${url.host}) did not answer within ${timeoutMs} ms`));
+    });
+    req.on('error', (err) => {
+      if (err instanceof MsnpError) reject(err);
+      else if (options.signal?.aborted) reject(new MsnpError('state', 'Sign-in cancelled'));
+      else reject(new MsnpError('passport', `Passport unavailable (${url.host}): ${err.message}`, { cause: err }));
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.end();
+  });
+}
