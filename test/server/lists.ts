@@ -2,7 +2,8 @@
 // display names and phone properties, each in its MSNP2–9 and MSNP10–12 forms.
 import { decodeName, encodeName, type Param } from '../../src/main/msnp/codec';
 import { AL, BL, FL, LIST_BITS, PHONE_KEYS, PL, RL, type Account, type Contact, type Group } from './accounts';
-import { announce, updateView, type Command, type NsSession } from './notification';
+import type { Command, NsSession } from './notification';
+import { announce, updateView } from './presence';
 
 const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 /** The forward-list limit of the 2003 service. */
@@ -184,6 +185,8 @@ function add(s: NsSession, trid: string, args: readonly string[]): void {
     // An FL contact put into one more group.
     const inGroup = existing.groups.has(gid) || (gid === 0 && existing.groups.size === 0);
     if (inGroup) return s.conn.error(215, trid);
+    // The contact stays in group 0 until the client removes it from there too.
+    if (existing.groups.size === 0) existing.groups.add(0);
     existing.groups.add(gid);
     s.hub.store.commit(a);
     s.conn.send('ADD', [trid, 'FL', a.version, target.email, friendly, gid]);

@@ -7,8 +7,9 @@ import { challengeResponse, PRODUCT_KEYS } from '../../src/main/msnp/challenge';
 import { FL, type Account } from './accounts';
 import { Conn } from './conn';
 import { handleHandshake, initialUsr, isTrid, type HandshakeState } from './handshake';
-import { visibleTo, type Hub } from './hub';
+import type { Hub } from './hub';
 import { LIST_COMMANDS } from './lists';
+import { announce, updateView } from './presence';
 
 export type Handler = (s: NsSession, trid: string, args: readonly string[], payload: Buffer | undefined) => void;
 
@@ -24,7 +25,6 @@ export interface Command {
 }
 
 export const SETTABLE_STATUSES = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
-const EMPTY_MSN_OBJECT = encodeName('<msnobj/>');
 const EMPTY_PSM = Buffer.from('<Data><PSM></PSM><CurrentMedia></CurrentMedia></Data>');
 /** Seconds until the next PNG, sent in QNG from MSNP9. */
 const PING_INTERVAL_S = 60;
@@ -309,43 +309,6 @@ const COMMANDS: Record<string, Command> = {
   UUX: { run: (s, trid, _args, payload) => s.uux(trid, payload), min: 11 },
   ...LIST_COMMANDS,
 };
-
-/** Presence params of `user` as a client of `dialect` expects them after the status. */
-function presenceParams(user: NsSession, dialect: number): Param[] {
-  const out: Param[] = [user.status ?? 'FLN', user.email, user.friendly];
-  if (dialect >= 8) out.push(user.clientId);
-  if (dialect >= 9) out.push(user.msnObject ?? EMPTY_MSN_OBJECT);
-  return out;
-}
-
-/**
- * Brings what `watcher` knows about `email` up to date: NLN or FLN when it changed, or ILN with
- * `ilnTrid` (initial presence after CHG, or after adding the contact). MSNP11+ also gets UBX when
- * the contact appears.
- */
-export function updateView(watcher: NsSession, email: string, ilnTrid?: string): void {
-  if (!watcher.present) return;
-  const subject = visibleTo(watcher.hub, email, watcher.email);
-  const params = subject && presenceParams(subject, watcher.dialect);
-  const key = params ? params.join(' ') : null;
-  const before = watcher.seen.get(email);
-  if (ilnTrid === undefined && (before ?? null) === key) return;
-  watcher.seen.set(email, key);
-  if (!subject || !params) {
-    if (before) watcher.conn.send('FLN', [email]);
-    return;
-  }
-  if (ilnTrid !== undefined) watcher.conn.send('ILN', [ilnTrid, ...params]);
-  else watcher.conn.send('NLN', params);
-  if (watcher.dialect >= 11 && !before) watcher.conn.send('UBX', [email], subject.personalMessage);
-}
-
-/** Re-evaluates `email`'s presence for everyone who has it on their forward list. */
-export function announce(hub: Hub, email: string): void {
-  for (const w of hub.online.values()) {
-    if (((w.account?.contacts.get(email)?.lists ?? 0) & FL) !== 0) updateView(w, email);
-  }
-}
 
 export function acceptNotification(hub: Hub, socket: Socket): NsSession {
   return new NsSession(hub, socket);
