@@ -29,6 +29,7 @@ import {
   type Command,
 } from './commands';
 import type { MsnpConnection, RequestOptions } from './connection';
+import { ConversationManager } from './conversation';
 import { ContactList } from './contact-list';
 import { TypedEmitter } from './emitter';
 import { MsnpError, isErrorCode, serverError } from './errors';
@@ -167,6 +168,8 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   private desiredPersonalMessage: string | undefined;
   private abort: AbortController | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** This account's conversations (switchboard sessions); they all end whenever the session does. */
+  readonly conversations: ConversationManager;
 
   constructor(options: MessengerClientOptions) {
     super();
@@ -191,6 +194,15 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     this.model = new ContactList(this.options.email);
     this.desiredStatus = options.status ?? 'NLN';
     this.desiredPersonalMessage = options.personalMessage;
+    this.conversations = new ConversationManager({
+      email: this.options.email,
+      requestSwitchboard: () => this.requestSwitchboard(),
+      onInvitation: (listener) => this.on('invitation', listener),
+      onEnded: (listener) => {
+        this.on('session-ended', ({ message }) => listener(message));
+        this.on('signed-out', ({ message }) => listener(message));
+      },
+    });
   }
 
   /** The session phase: `signed-out`, `connecting`, `authenticating`, `syncing`, `online` or `reconnecting`. */
@@ -619,12 +631,12 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     NLN: (frame) => this.onPresence('NLN', frame.params),
     FLN: (frame) => {
       const email = frame.params[0];
-      if (email !== undefined) this.reportPresence(this.model.setPresence(email, { status: 'FLN' }));
+      if (email !== undefined) this.updatePresence(email, () => this.model.setPresence(email, { status: 'FLN' }));
     },
     UBX: (frame) => {
       const email = frame.params[0];
-      if (email !== undefined)
-        this.reportPresence(this.model.setPersonalMessage(email, parsePersonalMessage(frame.payload)));
+      const text = parsePersonalMessage(frame.payload);
+      if (email !== undefined) this.updatePresence(email, () => this.model.setPersonalMessage(email, text));
     },
     ADD: (frame) => this.onListNotice(frame),
     ADC: (frame) => this.onListNotice(frame),
@@ -659,7 +671,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   private onPresence(name: 'ILN' | 'NLN', params: readonly string[]): void {
     const line = parsePresence(name, params);
     if (!line) return;
-    this.reportPresence(
+    this.updatePresence(line.email, () =>
       this.model.setPresence(line.email, {
         status: line.status,
         displayName: line.displayName,
@@ -669,8 +681,12 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     );
   }
 
-  private reportPresence(contact: Contact | undefined): void {
-    if (contact && this.announced) this.emit('presence', contact);
+  /** Applies a presence change and reports it when something visible changed (servers repeat themselves). */
+  private updatePresence(email: string, apply: () => Contact | undefined): void {
+    const before = this.model.get(email);
+    const after = apply();
+    if (!after || !this.announced || (before && samePresence(before, after))) return;
+    this.emit('presence', after);
   }
 
   /** `ADD`/`ADC`/`REM` that are not replies to our requests: mostly RL changes (someone added or removed you). */
@@ -915,6 +931,16 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     const privacy = this.model.setPrivacy(change);
     if (this.announced) this.emit('privacy-changed', privacy);
   }
+}
+
+function samePresence(a: Contact, b: Contact): boolean {
+  return (
+    a.status === b.status &&
+    a.displayName === b.displayName &&
+    a.personalMessage === b.personalMessage &&
+    a.clientId === b.clientId &&
+    a.msnObject === b.msnObject
+  );
 }
 
 function onAny(contact: Contact | undefined, ...lists: ListName[]): boolean {
