@@ -3,24 +3,11 @@
 // people in it. Every outgoing message ends as delivered or failed, with a reason.
 import { randomUUID } from 'node:crypto';
 import type { DeliveryState, Participant, TextFormat } from '../../shared/schemas';
+import type { SwitchboardInvitation, SwitchboardTicket } from './client';
 import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
 import { buildNudgePayload, buildTextPayload, buildTypingPayload, parseMessage, splitText } from './format';
 import { Switchboard } from './switchboard';
-
-/** Where to open a switchboard, from `XFR SB`. */
-export interface SwitchboardTicket {
-  readonly host: string;
-  readonly port: number;
-  readonly cookie: string;
-}
-
-/** An invitation from the notification server (`RNG`). */
-export interface SwitchboardInvitation extends SwitchboardTicket {
-  readonly sessionId: string;
-  readonly callerEmail: string;
-  readonly callerDisplayName: string;
-}
 
 /** What conversations need from the notification-server session. */
 export interface NotificationLink {
@@ -28,10 +15,13 @@ export interface NotificationLink {
   readonly email: string;
   /** Sends `XFR SB`; rejects with the typed error (e.g. 913 while appearing offline). */
   requestSwitchboard(): Promise<SwitchboardTicket>;
-  /** Subscribes to `RNG` invitations; returns the unsubscribe function. */
-  onInvitation(listener: (invitation: SwitchboardInvitation) => void): () => void;
-  /** Subscribes to the end of the notification session; `reason` is worded for people. */
-  onEnded(listener: (reason: string) => void): () => void;
+  /** Subscribes to `RNG` invitations. */
+  onInvitation(listener: (invitation: SwitchboardInvitation) => void): void;
+  /**
+   * Subscribes to the end of the notification session (lost, or signed out); `reason` is worded
+   * for people. A session that comes back (reconnection) is used as before.
+   */
+  onEnded(listener: (reason: string) => void): void;
 }
 
 export interface ConversationManagerOptions {
@@ -145,23 +135,20 @@ class Conversation {
  */
 export class ConversationManager extends TypedEmitter<ConversationEvents> {
   private readonly conversations = new Map<string, Conversation>();
-  private readonly unsubscribe: (() => void)[];
-  private ended: string | undefined;
+  /** Bumped whenever the notification session ends: invitations from before it are void. */
+  private generation = 0;
 
   constructor(
     private readonly link: NotificationLink,
     private readonly options: ConversationManagerOptions = {},
   ) {
     super();
-    this.unsubscribe = [
-      link.onInvitation((invitation) => void this.accept(invitation)),
-      link.onEnded((reason) => this.end(reason)),
-    ];
+    link.onInvitation((invitation) => void this.accept(invitation));
+    link.onEnded((reason) => this.closeAll(reason));
   }
 
   /** The conversation with this contact alone, created if needed. Connects only when something is sent. */
   open(email: string): string {
-    this.checkAlive();
     const key = email.toLowerCase();
     if (key === this.link.email.toLowerCase())
       throw new MsnpError('state', 'You cannot start a conversation with yourself');
@@ -244,22 +231,15 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
   }
 
   /** Ends every conversation, e.g. because the notification session is gone. */
-  end(reason: string): void {
-    if (this.ended !== undefined) return;
-    this.ended = reason;
-    for (const off of this.unsubscribe) off();
+  closeAll(reason: string): void {
+    this.generation++;
     for (const conv of [...this.conversations.values()]) this.finish(conv, reason);
   }
 
   private get(conversationId: string): Conversation {
-    this.checkAlive();
     const conv = this.conversations.get(conversationId);
     if (!conv) throw new MsnpError('state', 'That conversation is closed');
     return conv;
-  }
-
-  private checkAlive(): void {
-    if (this.ended !== undefined) throw new MsnpError('state', `Conversations have ended: ${this.ended}`);
   }
 
   private create(participants: readonly Participant[], invitees: readonly string[]): Conversation {
@@ -447,6 +427,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
   /** Answers an invitation and files the switchboard under the right conversation. */
   private async accept(invitation: SwitchboardInvitation): Promise<void> {
     let sb: Switchboard | undefined;
+    const generation = this.generation;
     try {
       sb = await Switchboard.connect({ ...invitation, ...this.sbOptions() });
       // Until the roster is known so is not the conversation: hold back what arrives meanwhile.
@@ -458,7 +439,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
         stopHolding();
       }
       const roster = sb.participants;
-      if (this.ended !== undefined || roster.length === 0) {
+      if (generation !== this.generation || roster.length === 0) {
         sb.leave();
         return;
       }

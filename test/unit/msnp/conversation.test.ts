@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Frame } from '../../../src/main/msnp/codec';
+import type { SwitchboardInvitation, SwitchboardTicket } from '../../../src/main/msnp/client';
 import {
   ConversationManager,
   type ConversationEvents,
   type NotificationLink,
-  type SwitchboardInvitation,
-  type SwitchboardTicket,
 } from '../../../src/main/msnp/conversation';
 import { TypedEmitter } from '../../../src/main/msnp/emitter';
 import { serverError } from '../../../src/main/msnp/errors';
@@ -37,12 +36,12 @@ class FakeLink extends TypedEmitter<{ invitation: SwitchboardInvitation; ended: 
     return Promise.resolve({ host: this.server.host, port: this.server.port, cookie: `cookie${this.xfrCount}` });
   }
 
-  onInvitation(listener: (invitation: SwitchboardInvitation) => void): () => void {
-    return this.on('invitation', listener);
+  onInvitation(listener: (invitation: SwitchboardInvitation) => void): void {
+    this.on('invitation', listener);
   }
 
-  onEnded(listener: (reason: string) => void): () => void {
-    return this.on('ended', listener);
+  onEnded(listener: (reason: string) => void): void {
+    this.on('ended', listener);
   }
 
   ring(sessionId = '4242'): void {
@@ -73,7 +72,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   vi.useRealTimers();
-  manager.end('test over');
+  manager.closeAll('test over');
   await server.close();
 });
 
@@ -577,6 +576,19 @@ describe('ending', () => {
       { conversationId: a, state: 'failed', reason: 'Connection to the server was lost' },
     ]);
     await peer.closed();
-    expect(() => manager.open('dave@example.com')).toThrow(/Connection to the server was lost/);
+    // A new session starts afresh.
+    expect(manager.open('bob@example.com')).not.toBe(a);
+  });
+
+  it('drops an invitation answered after the notification session ended', async () => {
+    const opened = record('opened');
+    link.ring();
+    const peer = await server.accept();
+    const ans = await peer.expect('ANS');
+    link.end('Connection to the server was lost');
+    peer.write(`IRO ${ans.params[0]} 1 1 bob@example.com Bob`);
+    peer.write(`ANS ${ans.params[0]} OK`);
+    await peer.expect('OUT');
+    expect(opened).toEqual([]);
   });
 });
