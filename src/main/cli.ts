@@ -1,9 +1,10 @@
 // Headless command-line client: signs in, prints the contact list and presence as JSON lines,
-// optionally stays online for a while, then signs out. Useful for checking an account or a
+// optionally sends a message or waits for some, stays online for a while, then signs out. Useful for checking an account or a
 // server without the desktop app. Imports only the protocol engine.
 import { parseArgs } from 'node:util';
 import { MessengerClient, type MessengerClientOptions } from './msnp/client';
 import { MsnpError } from './msnp/errors';
+import { DEFAULT_FORMAT } from './msnp/format';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, parseHostPort } from './msnp/login';
 
 const USAGE = `Usage: MSN_PASSWORD=... npm run --silent cli -- --server HOST:PORT --email EMAIL [options]
@@ -16,16 +17,20 @@ Options:
   --allow-insecure-passport   permit Passport over plain http:// URLs
   --protocols LIST            e.g. MSNP12,MSNP11 (default ${DEFAULT_DIALECTS.map((d) => `MSNP${d}`).join(',')})
   --status CODE               NLN BSY IDL BRB AWY PHN LUN HDN (default NLN)
-  --stay SECONDS              stay signed in this long, printing events (default 0)
+  --stay SECONDS              stay signed in this long, printing events (default 0; with
+                              --wait-messages, until the messages have arrived)
+  --send-to EMAIL --text TEXT send TEXT to EMAIL and wait until the server confirms delivery
+  --wait-messages N           answer invitations and exit once N messages have arrived
   --help                      show this text
 
 Prints one JSON object per line. Exit codes: 0 success, 1 sign-in refused, 2 usage error,
-3 network or protocol failure.`;
+3 network or protocol failure, 4 a message was not delivered or fewer messages arrived than awaited.`;
 
 const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 3;
+const EXIT_INCOMPLETE = 4;
 
 type Status = NonNullable<MessengerClientOptions['status']>;
 const STATUSES: readonly Status[] = ['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN'];
@@ -35,6 +40,8 @@ class UsageError extends Error {}
 interface CliOptions {
   readonly client: MessengerClientOptions;
   readonly staySeconds: number;
+  readonly send?: { readonly to: string; readonly text: string };
+  readonly waitMessages?: number;
 }
 
 function print(event: Record<string, unknown>): void {
@@ -57,6 +64,9 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         protocols: { type: 'string' },
         status: { type: 'string' },
         stay: { type: 'string' },
+        'send-to': { type: 'string' },
+        text: { type: 'string' },
+        'wait-messages': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -75,11 +85,24 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
   if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
     throw new UsageError(`--status must be one of ${STATUSES.join(' ')}`);
   }
-  const staySeconds = values.stay === undefined ? 0 : Number(values.stay);
+  if ((values['send-to'] === undefined) !== (values.text === undefined)) {
+    throw new UsageError('--send-to and --text go together');
+  }
+  if (values.text === '') throw new UsageError('--text must not be empty');
+  const waitMessages = values['wait-messages'] === undefined ? undefined : Number(values['wait-messages']);
+  if (waitMessages !== undefined && !(Number.isInteger(waitMessages) && waitMessages > 0)) {
+    throw new UsageError('--wait-messages takes a positive number');
+  }
+  const staySeconds =
+    values.stay === undefined ? (waitMessages === undefined ? 0 : Number.POSITIVE_INFINITY) : Number(values.stay);
   if (!Number.isFinite(staySeconds) || staySeconds < 0) throw new UsageError('--stay takes a number of seconds');
   if (values.nexus !== undefined && !URL.canParse(values.nexus)) throw new UsageError('--nexus takes a URL');
   return {
     staySeconds,
+    ...(values['send-to'] === undefined || values.text === undefined
+      ? {}
+      : { send: { to: values['send-to'], text: values.text } }),
+    ...(waitMessages === undefined ? {} : { waitMessages }),
     client: {
       server: {
         host: server.host,
@@ -167,6 +190,13 @@ async function main(): Promise<number> {
   client.on('error', (err) =>
     print({ event: 'error', ...(err.code === undefined ? {} : { code: err.code }), message: err.message }),
   );
+  let received = 0;
+  let allReceived: (() => void) | undefined;
+  const messagesArrived = new Promise<number>((resolve) => (allReceived = () => resolve(EXIT_OK)));
+  client.conversations.on('message', ({ from, text }) => {
+    print({ event: 'message', from: from.email, text });
+    if (++received === options.waitMessages) allReceived?.();
+  });
   client.on('signed-out', ({ reason, message }) => {
     print({ event: 'signed-out', reason, message });
     if (reason !== 'user') ended?.(reason === 'wrong-credentials' ? EXIT_REFUSED : EXIT_FAILURE);
@@ -179,19 +209,58 @@ async function main(): Promise<number> {
     return err.kind === 'auth' ? EXIT_REFUSED : err.kind === 'invalid' ? EXIT_USAGE : EXIT_FAILURE;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  const stayed = new Promise<number>(
-    (resolve) => (timer = setTimeout(() => resolve(EXIT_OK), options.staySeconds * 1000)),
-  );
   const interrupted = new Promise<number>((resolve) => {
     process.once('SIGINT', () => resolve(EXIT_OK));
     process.once('SIGTERM', () => resolve(EXIT_OK));
   });
-  const code = await Promise.race([stayed, endedEarly, interrupted]);
+  let outcome = EXIT_OK;
+  if (options.send) {
+    const delivered = await Promise.race([sendText(client, options.send.to, options.send.text), endedEarly]);
+    if (typeof delivered === 'number') return delivered;
+    if (!delivered) outcome = EXIT_INCOMPLETE;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const waiting = options.waitMessages === undefined ? [] : [messagesArrived];
+  // Waiting for messages without --stay has no time limit.
+  const stayed = Number.isFinite(options.staySeconds)
+    ? new Promise<number>(
+        (resolve) =>
+          (timer = setTimeout(
+            () => resolve(options.waitMessages === undefined ? EXIT_OK : EXIT_INCOMPLETE),
+            options.staySeconds * 1000,
+          )),
+      )
+    : new Promise<number>(() => {});
+  const code = await Promise.race([...waiting, stayed, endedEarly, interrupted]);
   clearTimeout(timer);
-  if (code !== EXIT_OK) return code;
+  if (code === EXIT_REFUSED || code === EXIT_FAILURE) return code;
   await client.signOut();
-  return EXIT_OK;
+  return code === EXIT_OK ? outcome : code;
+}
+
+/** Sends one text and prints whether every part of it was delivered. */
+async function sendText(client: MessengerClient, to: string, text: string): Promise<boolean> {
+  const conversations = client.conversations;
+  const outcomes = new Map<string, string | undefined>();
+  let settled: (() => void) | undefined;
+  const allSettled = new Promise<void>((resolve) => (settled = resolve));
+  let ids: ReadonlySet<string> = new Set();
+  conversations.on('delivery', ({ messageId, state, reason }) => {
+    outcomes.set(messageId, state === 'delivered' ? undefined : (reason ?? 'not delivered'));
+    if (ids.size > 0 && [...ids].every((id) => outcomes.has(id))) settled?.();
+  });
+  try {
+    ids = new Set(conversations.send(conversations.open(to), text, DEFAULT_FORMAT).map((part) => part.messageId));
+  } catch (err) {
+    if (!(err instanceof MsnpError)) throw err;
+    print({ event: 'sent', to, delivered: false, reason: err.message });
+    return false;
+  }
+  await allSettled;
+  const reason = [...ids].map((id) => outcomes.get(id)).find((r) => r !== undefined);
+  print({ event: 'sent', to, delivered: reason === undefined, ...(reason === undefined ? {} : { reason }) });
+  return reason === undefined;
 }
 
 main().then(
