@@ -17,9 +17,16 @@ export type ListName = keyof typeof LIST_BITS;
 /** Phone properties a user may set with PRP (MSNP5+). */
 export const PHONE_KEYS = ['PHH', 'PHW', 'PHM', 'MOB', 'MBE'] as const;
 
+const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+
+/** A passport name: exactly one `@` with something on both sides. */
+export function isAddress(text: string): boolean {
+  return ADDRESS.test(text);
+}
+
 export const AccountSpecSchema = z
   .object({
-    email: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must look like name@domain'),
+    email: z.string().regex(ADDRESS, 'must look like name@domain'),
     password: z.string().min(1),
     displayName: z.string().min(1),
     contacts: z.array(z.string()),

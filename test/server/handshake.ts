@@ -1,4 +1,5 @@
 // VER / CVR / INF and the first USR, which the dispatch and notification servers answer alike.
+import { isAddress } from './accounts';
 import type { Conn } from './conn';
 
 export const MIN_DIALECT = 2;
@@ -83,7 +84,7 @@ export function initialUsr(s: HandshakeState, trid: string, args: readonly strin
     s.conn.error(200, trid);
     return null;
   }
-  if (!email.includes('@')) {
+  if (!isAddress(email)) {
     s.conn.error(911, trid);
     s.conn.close('USR I without an e-mail address');
     return null;

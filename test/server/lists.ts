@@ -1,7 +1,7 @@
 // Contact-list commands of the notification server: SYN, list and group edits, privacy settings,
 // display names and phone properties, each in its MSNP2–9 and MSNP10–12 forms.
 import { decodeName, encodeName, type Param } from '../../src/main/msnp/codec';
-import { AL, BL, FL, LIST_BITS, PHONE_KEYS, PL, RL, type Account, type Contact, type Group } from './accounts';
+import { AL, BL, FL, isAddress, LIST_BITS, PHONE_KEYS, PL, RL, type Account, type Contact, type Group } from './accounts';
 import type { Command, NsSession } from './notification';
 import { announce, updateView } from './presence';
 
@@ -175,7 +175,7 @@ function add(s: NsSession, trid: string, args: readonly string[]): void {
   }
   const bit = listBit(s, trid, list);
   if (bit === undefined) return;
-  if (!email.includes('@')) return s.conn.error(201, trid);
+  if (!isAddress(email)) return s.conn.error(201, trid);
   const target = s.hub.store.get(email);
   if (!target) return s.conn.error(205, trid);
   const gid = bit === FL && s.dialect >= 7 && groupToken !== undefined ? Number(groupToken) : undefined;
@@ -232,7 +232,7 @@ function adc(s: NsSession, trid: string, args: readonly string[]): void {
   }
   if (!who.startsWith('N=')) return s.conn.error(201, trid);
   const email = who.slice(2);
-  if (!email.includes('@')) return s.conn.error(201, trid);
+  if (!isAddress(email)) return s.conn.error(201, trid);
   const target = s.hub.store.get(email);
   if (!target) return s.conn.error(208, trid);
   const code = addToList(s, bit, target, group?.id);

@@ -2,6 +2,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { encodeName, mediaType, parseMime, type Frame, type Param } from '../../src/main/msnp/codec';
+import { isAddress } from './accounts';
 import { Conn } from './conn';
 import { isTrid } from './handshake';
 import { visibleTo, type Hub } from './hub';
@@ -183,7 +184,7 @@ class SbConnection {
   private cal(session: ChatSession, trid: string, args: readonly string[]): void {
     const email = args[0]?.toLowerCase();
     if (email === undefined) return this.conn.error(200, trid);
-    if (!email.includes('@')) return this.conn.error(208, trid);
+    if (!isAddress(email)) return this.conn.error(208, trid);
     if (session.members.has(email) || session.isInvited(email)) return this.conn.error(215, trid);
     // Offline, hidden, unknown and blocking users all look the same to the caller.
     const target = visibleTo(this.sb.hub, email, this.email);
