@@ -15,6 +15,7 @@ export class ListDownload {
   private counts: { readonly contacts: number; readonly groups: number } | undefined;
   private contactsSeen = 0;
   private groupsSeen = 0;
+  private reverseSeen = 0;
 
   constructor(
     private readonly dialect: number,
@@ -93,8 +94,12 @@ export class ListDownload {
         const { email, displayName, groupIds } = line.entry;
         this.model.addToList(email, line.list, { displayName, groupIds });
       }
-      // RL is always the last list sent, and its last line ends the download.
-      if (line.list === 'RL' && line.index >= line.total) this.done = true;
+      // RL is always the last list sent, and its last line ends the download. Lines are counted
+      // because Escargot's MSNP2–5 puts the total before the index.
+      if (line.list === 'RL') {
+        this.reverseSeen++;
+        if (this.reverseSeen >= Math.max(line.index, line.total)) this.done = true;
+      }
       return;
     }
     this.contactsSeen++;
