@@ -1,0 +1,11 @@
+#!/usr/bin/env sh
+# Renders the committed PNGs from the SVG sources (needs rsvg-convert, from librsvg2-bin).
+set -eu
+cd "$(dirname "$0")"
+rsvg-convert -w 1024 -h 1024 icon.svg -o icon.png
+rsvg-convert -w 256 -h 256 icon.svg -o icon-256.png
+for svg in tray/*.svg; do
+  name=${svg%.svg}
+  rsvg-convert -w 16 -h 16 "$svg" -o "$name.png"
+  rsvg-convert -w 32 -h 32 "$svg" -o "$name@2x.png"
+done
