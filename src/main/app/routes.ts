@@ -1,0 +1,46 @@
+// Which renderer route each window shows. The renderer reads the same hashes: the contact list
+// (sign-in lives there too) at `#/`, one conversation at `#/conversation/<id>`, options at `#/options`.
+import { ConversationId } from '../../shared/schemas';
+
+export type WindowRoute =
+  | { readonly kind: 'contact-list' }
+  | { readonly kind: 'conversation'; readonly conversationId: string }
+  | { readonly kind: 'options' };
+
+export function routeHash(route: WindowRoute): string {
+  switch (route.kind) {
+    case 'contact-list':
+      return '#/';
+    case 'conversation':
+      return `#/conversation/${encodeURIComponent(route.conversationId)}`;
+    case 'options':
+      return '#/options';
+  }
+}
+
+/** The route a hash names, or undefined for anything else (never guessed). */
+export function parseRouteHash(hash: string): WindowRoute | undefined {
+  if (hash === '' || hash === '#' || hash === '#/') return { kind: 'contact-list' };
+  if (hash === '#/options') return { kind: 'options' };
+  const match = /^#\/conversation\/([^/]+)$/.exec(hash);
+  if (!match?.[1]) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
+  return ConversationId.safeParse(id).success ? { kind: 'conversation', conversationId: id } : undefined;
+}
+
+/** One window per key: a second request for the same key reuses the open window. */
+export function windowKey(route: WindowRoute): string {
+  return route.kind === 'conversation' ? `conversation:${route.conversationId}` : route.kind;
+}
+
+/** Which remembered size and position a window uses: every conversation window shares one. */
+export type WindowStateKey = 'contactList' | 'conversation' | 'options';
+
+export function windowStateKey(route: WindowRoute): WindowStateKey {
+  return route.kind === 'contact-list' ? 'contactList' : route.kind;
+}

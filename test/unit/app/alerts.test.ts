@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { contactSignedInAlert, messageAlert, nudgeAlert, shorten } from '../../../src/main/app/alerts';
+import { DEFAULT_PREFERENCES } from '../../../src/main/app/settings';
+import type { Preferences } from '../../../src/shared/schemas';
+
+const prefs = DEFAULT_PREFERENCES;
+const off: Preferences = {
+  ...prefs,
+  sounds: { signIn: false, message: false, nudge: false },
+  notifications: { contactSignIn: false, message: false },
+};
+const bob = { email: 'bob@example.com', displayName: 'Bob' };
+const message = { conversationId: 'c1', from: bob, text: 'hello\nthere' };
+
+describe('contact sign-in alert', () => {
+  it('toasts "X has just signed in" and plays the sign-in sound', () => {
+    expect(contactSignedInAlert(prefs, 'NLN', bob)).toEqual({
+      toast: { title: 'Bob has just signed in', body: 'bob@example.com' },
+      sound: 'sign-in',
+    });
+  });
+
+  it('names the contact by e-mail when it has no display name', () => {
+    expect(contactSignedInAlert(prefs, 'NLN', { ...bob, displayName: '' }).toast?.title).toBe(
+      'bob@example.com has just signed in',
+    );
+  });
+
+  it('honours each switch on its own', () => {
+    expect(contactSignedInAlert(off, 'NLN', bob)).toEqual({});
+    const soundOnly = { ...off, sounds: { ...off.sounds, signIn: true } };
+    expect(contactSignedInAlert(soundOnly, 'NLN', bob)).toEqual({ sound: 'sign-in' });
+  });
+
+  it('stays quiet while Busy', () => {
+    expect(contactSignedInAlert(prefs, 'BSY', bob)).toEqual({});
+  });
+});
+
+describe('message alert', () => {
+  it('says nothing for the focused conversation', () => {
+    expect(messageAlert(prefs, 'NLN', message, 'focused')).toEqual({});
+  });
+
+  it('flashes, toasts and plays a sound for a conversation in the background', () => {
+    expect(messageAlert(prefs, 'NLN', message, 'background')).toEqual({
+      openWindow: false,
+      flash: true,
+      toast: { title: 'Bob says:', body: 'hello there', conversationId: 'c1' },
+      sound: 'message',
+    });
+  });
+
+  it('opens the window, without focus, for a conversation that has none', () => {
+    expect(messageAlert(prefs, 'NLN', message, 'none')).toMatchObject({ openWindow: true, flash: true });
+  });
+
+  it('still opens and flashes the window, silently, when toasts and sounds are off or Busy', () => {
+    expect(messageAlert(off, 'NLN', message, 'none')).toEqual({ openWindow: true, flash: true });
+    expect(messageAlert(prefs, 'BSY', message, 'none')).toEqual({ openWindow: true, flash: true });
+  });
+});
+
+describe('nudge alert', () => {
+  it('is heard in the focused conversation too', () => {
+    expect(nudgeAlert(prefs, 'NLN', 'focused')).toEqual({ sound: 'nudge' });
+    expect(nudgeAlert(prefs, 'NLN', 'none')).toEqual({ openWindow: true, flash: true, sound: 'nudge' });
+  });
+
+  it('can be silenced', () => {
+    expect(nudgeAlert(off, 'NLN', 'background')).toEqual({ openWindow: false, flash: true });
+    expect(nudgeAlert(prefs, 'BSY', 'focused')).toEqual({});
+  });
+});
+
+describe('toast text', () => {
+  it('keeps one line and cuts long text at a character boundary', () => {
+    expect(shorten('a\n\n b\tc')).toBe('a b c');
+    const long = '😀'.repeat(200);
+    const cut = shorten(long, 10);
+    expect([...cut]).toHaveLength(10);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut.startsWith('😀'.repeat(9))).toBe(true);
+  });
+});
