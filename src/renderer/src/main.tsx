@@ -1,6 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './styles/base.css';
+import './styles/sign-in.css';
+import './styles/contact-list.css';
+import './styles/conversation.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

@@ -1,0 +1,70 @@
+// The conversation log as the window keeps it: snapshot entries, then live events. Outgoing
+// messages remember every message id main gave them (long text is sent in parts), so delivery
+// reports can be folded back into one entry.
+import type { ConversationEntry } from '../../../shared/ipc';
+import type { DeliveryState, Participant, TextFormat } from '../../../shared/schemas';
+
+export type LogEntry =
+  | {
+      kind: 'message';
+      key: string;
+      ids: string[];
+      from: Participant;
+      outgoing: boolean;
+      text: string;
+      format?: TextFormat;
+      at: number;
+      /** Delivery per message id; absent for received messages. */
+      delivery?: Record<string, DeliveryState>;
+      failureReason?: string;
+    }
+  | { kind: 'nudge'; key: string; from: Participant; outgoing: boolean; at: number }
+  | { kind: 'system'; key: string; text: string; at: number };
+
+let nextKey = 0;
+export const entryKey = (): string => `e${(nextKey += 1)}`;
+
+export function fromSnapshotEntry(entry: ConversationEntry): LogEntry {
+  if (entry.kind !== 'message') return { ...entry, key: entryKey() };
+  const { id, delivery, failureReason, format, ...rest } = entry;
+  return {
+    ...rest,
+    key: entryKey(),
+    ids: [id],
+    ...(format ? { format } : {}),
+    ...(delivery ? { delivery: { [id]: delivery } } : {}),
+    ...(failureReason ? { failureReason } : {}),
+  };
+}
+
+/** What an outgoing entry shows: failed if any part failed, delivered once every part arrived. */
+export function deliveryOf(entry: Extract<LogEntry, { kind: 'message' }>): DeliveryState | undefined {
+  if (!entry.delivery) return undefined;
+  const states = Object.values(entry.delivery);
+  if (states.includes('failed')) return 'failed';
+  return states.every((s) => s === 'delivered') ? 'delivered' : 'sending';
+}
+
+export function applyDelivery(
+  entries: readonly LogEntry[],
+  messageId: string,
+  state: DeliveryState,
+  reason: string | undefined,
+): LogEntry[] {
+  return entries.map((entry) => {
+    if (entry.kind !== 'message' || !entry.ids.includes(messageId)) return entry;
+    return {
+      ...entry,
+      delivery: { ...entry.delivery, [messageId]: state },
+      ...(reason === undefined ? {} : { failureReason: reason }),
+    };
+  });
+}
+
+/** Consecutive messages from one person share a single "Name says:" line. */
+export function startsBlock(entries: readonly LogEntry[], index: number): boolean {
+  const entry = entries[index];
+  const previous = entries[index - 1];
+  if (entry?.kind !== 'message') return true;
+  return previous?.kind !== 'message' || previous.from.email !== entry.from.email;
+}

@@ -1,0 +1,17 @@
+// Which screen this window shows, from its hash: `#/` the contact list (and sign-in),
+// `#/conversation/<id>` one conversation, `#/options` the options.
+export type Route = { kind: 'contact-list' } | { kind: 'conversation'; conversationId: string } | { kind: 'options' };
+
+export function parseRoute(hash: string): Route {
+  if (hash === '#/options') return { kind: 'options' };
+  const match = /^#\/conversation\/([^/]+)$/.exec(hash);
+  if (match?.[1]) {
+    try {
+      const conversationId = decodeURIComponent(match[1]);
+      if (conversationId.length <= 64) return { kind: 'conversation', conversationId };
+    } catch {
+      // A malformed id falls through to the contact list.
+    }
+  }
+  return { kind: 'contact-list' };
+}

@@ -1,0 +1,207 @@
+// Options: sounds, alerts, auto-away, servers and saved passwords. Preferences are saved together
+// with OK, as in the classic dialog; forgetting a saved account happens at once.
+import { useEffect, useState } from 'react';
+import type { Preferences, SavedAccount, ServerConfig, ServerPreset } from '../../../shared/schemas';
+import { call, errorText } from '../lib/api';
+import { useSession } from '../store/session';
+
+type Tab = 'general' | 'alerts' | 'sounds' | 'accounts';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'general', label: 'General' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'sounds', label: 'Sounds' },
+  { id: 'accounts', label: 'Servers and passwords' },
+];
+
+function serverText(server: ServerConfig): string {
+  return `${server.host}:${server.port}${server.nexus ? ` (Passport: ${server.nexus})` : ''}`;
+}
+
+function Check({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}): React.JSX.Element {
+  return (
+    <label className="check">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      {label}
+    </label>
+  );
+}
+
+function Accounts(): React.JSX.Element {
+  const [accounts, setAccounts] = useState<SavedAccount[]>([]);
+  const [presets, setPresets] = useState<ServerPreset[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = (): void => {
+    call('account:list', {}).then(
+      (list) => {
+        setAccounts(list.accounts);
+        setPresets(list.presets);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  };
+  useEffect(load, []);
+  return (
+    <div className="options-section">
+      <h3>Servers</h3>
+      <ul className="options-list">
+        {presets.map((p) => (
+          <li key={p.id}>
+            <strong>{p.label}</strong> <span className="muted">{serverText(p.server)}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">To use another server, choose &quot;Other server...&quot; when you sign in.</p>
+      <h3>Saved accounts and passwords</h3>
+      {accounts.length === 0 && <p className="muted">No account is remembered on this computer.</p>}
+      <ul className="options-list">
+        {accounts.map((a) => (
+          <li key={a.email} className="saved-account">
+            <span>
+              <strong>{a.email}</strong>
+              <br />
+              <span className="muted">
+                {serverText(a.server)} · {a.hasSavedPassword ? 'password saved' : 'no saved password'}
+              </span>
+            </span>
+            <button
+              type="button"
+              className="button"
+              aria-label={`Forget ${a.email}`}
+              onClick={() =>
+                call('account:forget', { email: a.email }).then(load, (e: unknown) => setError(errorText(e)))
+              }
+            >
+              Forget
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p className="dialog-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function OptionsPanel({ onDone }: { onDone: () => void }): React.JSX.Element {
+  const settings = useSession((s) => s.settings);
+  return settings ? <OptionsForm initial={settings} onDone={onDone} /> : <p className="muted">Loading...</p>;
+}
+
+function OptionsForm({ initial, onDone }: { initial: Preferences; onDone: () => void }): React.JSX.Element {
+  const [draft, setDraft] = useState(initial);
+  const [tab, setTab] = useState<Tab>('general');
+  const [error, setError] = useState<string | null>(null);
+
+  const update = (change: Partial<Preferences>): void => setDraft({ ...draft, ...change });
+  const save = (): void => {
+    call('settings:set', draft).then(onDone, (e: unknown) => setError(errorText(e)));
+  };
+
+  return (
+    <div className="options">
+      <nav className="options-tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'selected' : ''}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className="options-page" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
+        {tab === 'general' && (
+          <div className="options-section">
+            <h3>Status</h3>
+            <label className="field field-inline">
+              <span>Show me as &quot;Away&quot; when I&apos;m inactive for</span>
+              <input
+                type="number"
+                min={0}
+                max={240}
+                className="narrow"
+                aria-label="Minutes before Away"
+                value={draft.autoAwayMinutes}
+                onChange={(e) =>
+                  update({ autoAwayMinutes: Math.max(0, Math.min(240, Math.trunc(Number(e.target.value) || 0))) })
+                }
+              />
+              <span>minutes (0 to never)</span>
+            </label>
+            <h3>Sign in</h3>
+            <Check
+              label="Start Messenger minimized"
+              checked={draft.startMinimized}
+              onChange={(startMinimized) => update({ startMinimized })}
+            />
+          </div>
+        )}
+        {tab === 'alerts' && (
+          <div className="options-section">
+            <h3>Display alerts when</h3>
+            <Check
+              label="Contacts come online"
+              checked={draft.notifications.contactSignIn}
+              onChange={(contactSignIn) => update({ notifications: { ...draft.notifications, contactSignIn } })}
+            />
+            <Check
+              label="An instant message is received"
+              checked={draft.notifications.message}
+              onChange={(message) => update({ notifications: { ...draft.notifications, message } })}
+            />
+          </div>
+        )}
+        {tab === 'sounds' && (
+          <div className="options-section">
+            <h3>Play a sound when</h3>
+            <Check
+              label="Contacts sign in"
+              checked={draft.sounds.signIn}
+              onChange={(signIn) => update({ sounds: { ...draft.sounds, signIn } })}
+            />
+            <Check
+              label="An instant message is received"
+              checked={draft.sounds.message}
+              onChange={(message) => update({ sounds: { ...draft.sounds, message } })}
+            />
+            <Check
+              label="A nudge is received or sent"
+              checked={draft.sounds.nudge}
+              onChange={(nudge) => update({ sounds: { ...draft.sounds, nudge } })}
+            />
+          </div>
+        )}
+        {tab === 'accounts' && <Accounts />}
+      </div>
+      {error && (
+        <p className="dialog-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" className="button button-primary" onClick={save}>
+          OK
+        </button>
+        <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

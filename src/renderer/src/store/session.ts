@@ -1,0 +1,115 @@
+// The session as this window sees it: phase, own profile, contact list, pending "added you"
+// requests and preferences. Filled from `session:snapshot` and kept current by events; contact
+// updates are coalesced so a presence burst re-renders the list once per frame.
+import { create } from 'zustand';
+import type { Group, Preferences, Privacy, Profile, SessionPhase, SignOutReason } from '../../../shared/schemas';
+import { call } from '../lib/api';
+import { createBatcher, type Scheduler } from '../lib/batch';
+import { applyContactChanges, toContactMap, type ContactChange, type ContactMap } from '../lib/contactsState';
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+export interface SessionState {
+  phase: SessionPhase;
+  profile: Profile | null;
+  contacts: ContactMap;
+  groups: Group[];
+  privacy: Privacy | null;
+  /** Why the last session ended, when it was not the user's choice. */
+  signOut: { reason: SignOutReason; message: string } | null;
+  addedYou: { email: string; displayName: string }[];
+  notices: Notice[];
+  settings: Preferences | null;
+}
+
+const initial: SessionState = {
+  phase: 'signed-out',
+  profile: null,
+  contacts: {},
+  groups: [],
+  privacy: null,
+  signOut: null,
+  addedYou: [],
+  notices: [],
+  settings: null,
+};
+
+export const useSession = create<SessionState>()(() => initial);
+
+let noticeId = 0;
+
+export function pushNotice(text: string): void {
+  noticeId += 1;
+  const notice = { id: noticeId, text };
+  useSession.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+export function dismissNotice(id: number): void {
+  useSession.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+export function dismissAddedYou(email: string): void {
+  useSession.setState((s) => ({ addedYou: s.addedYou.filter((a) => a.email !== email) }));
+}
+
+export function clearSignOut(): void {
+  useSession.setState({ signOut: null });
+}
+
+const frame: Scheduler = (flush) => requestAnimationFrame(flush);
+
+/** Subscribes this window to the session's events, then loads the current state. */
+export function connectSession(schedule: Scheduler = frame): () => void {
+  const set = useSession.setState;
+  // Changes queued before a full list arrived are older than it and must not be replayed on top.
+  let epoch = 0;
+  const queueContacts = createBatcher<{ epoch: number; change: ContactChange }>((queued) => {
+    const changes = queued.filter((q) => q.epoch === epoch).map((q) => q.change);
+    set((s) => ({ contacts: applyContactChanges(s.contacts, changes) }));
+  }, schedule);
+  const { msn } = window;
+  const unsubscribe = [
+    msn.on('session:phase', ({ phase }) => set(phase === 'signed-out' ? { phase } : { phase, signOut: null })),
+    msn.on('session:signed-in', ({ profile }) => set({ phase: 'online', profile, signOut: null })),
+    msn.on('session:signed-out', (signOut) =>
+      set({
+        ...initial,
+        settings: useSession.getState().settings,
+        signOut: signOut.reason === 'user' ? null : signOut,
+      }),
+    ),
+    msn.on('session:error', ({ message }) => pushNotice(message)),
+    msn.on('profile:changed', (profile) => set({ profile })),
+    msn.on('privacy:changed', (privacy) => set({ privacy })),
+    msn.on('contacts:loaded', ({ contacts, groups }) => {
+      epoch += 1;
+      set({ contacts: toContactMap(contacts), groups });
+    }),
+    msn.on('contacts:changed', (change) => queueContacts({ epoch, change })),
+    msn.on('contacts:added-you', (request) =>
+      set((s) => ({ addedYou: [...s.addedYou.filter((a) => a.email !== request.email), request] })),
+    ),
+    msn.on('groups:changed', ({ groups }) => set({ groups })),
+    msn.on('settings:changed', (settings) => set({ settings })),
+  ];
+  void Promise.all([call('session:snapshot', {}), call('settings:get', {})]).then(
+    ([snapshot, settings]) => {
+      epoch += 1;
+      set({
+        phase: snapshot.phase,
+        profile: snapshot.profile ?? null,
+        contacts: toContactMap(snapshot.contacts),
+        groups: snapshot.groups,
+        privacy: snapshot.privacy ?? null,
+        settings,
+      });
+    },
+    (error: unknown) => pushNotice(error instanceof Error ? error.message : String(error)),
+  );
+  return () => {
+    for (const off of unsubscribe) off();
+  };
+}
