@@ -880,12 +880,12 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     const dialect = this.negotiated ?? 0;
     return this.call(addToListCommand(dialect, list, email, groupId), {
       map: (reply) => {
+        // The group comes from the reply: MSNP10+ adds to FL and to a group in two steps.
         const change = parseListChange(dialect, reply.name, reply.params);
-        const group = groupId ?? change?.groupId;
         this.model.addToList(email, list, {
           ...(change?.displayName === undefined ? {} : { displayName: change.displayName }),
           ...(change?.guid === undefined ? {} : { guid: change.guid }),
-          ...(group === undefined ? {} : { groupIds: [group] }),
+          ...(change?.groupId === undefined ? {} : { groupIds: [change.groupId] }),
         });
         this.emitContact(email);
       },
