@@ -24,12 +24,32 @@ export async function createCertificates(): Promise<Certificates> {
     // P-256 keys: generating them is instant, unlike RSA.
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     await run('openssl', [
-      'req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '30',
-      '-subj', '/CN=MSNP reference server test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    ]); // prettier-ignore
-    await run('openssl', ['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost']);
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      file('ca.key'),
+      '-out',
+      file('ca.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=MSNP reference server test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    await run('openssl', [
+      'req',
+      ...ec,
+      '-keyout',
+      file('server.key'),
+      '-out',
+      file('server.csr'),
+      '-subj',
+      '/CN=localhost',
+    ]);
     await writeFile(
       file('server.ext'),
       [
@@ -40,14 +60,28 @@ export async function createCertificates(): Promise<Certificates> {
       ].join('\n'),
     );
     await run('openssl', [
-      'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'),
-      '-set_serial', `0x${Date.now().toString(16)}`, '-days', '30', '-extfile', file('server.ext'), '-out', file('server.pem'),
-    ]); // prettier-ignore
+      'x509',
+      '-req',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-set_serial',
+      `0x${Date.now().toString(16)}`,
+      '-days',
+      '30',
+      '-extfile',
+      file('server.ext'),
+      '-out',
+      file('server.pem'),
+    ]);
     const [cert, key] = await Promise.all([readFile(file('server.pem')), readFile(file('server.key'))]);
     await rm(file('ca.key'));
     return { caPath: file('ca.pem'), cert, key, remove: () => rm(dir, { recursive: true, force: true }) };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`could not create TLS certificates with openssl: ${(err as Error).message}`);
+    throw new Error(`could not create TLS certificates with openssl: ${(err as Error).message}`, { cause: err });
   }
 }

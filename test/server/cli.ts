@@ -24,6 +24,8 @@ When listening, prints exactly one line to stdout:
    "nexus":"https://127.0.0.1:P/rdr/pprdr.asp","ca":"/absolute/path/ca.pem"}
 Clients sign in through the dispatch address (or directly at the notification address) and must
 trust the CA file for HTTPS. SIGINT or SIGTERM sends OUT SSD to every client and exits.
+npm and npx do not pass SIGTERM on to the server: a program that starts it through them should
+spawn it detached and signal the whole process group (process.kill(-child.pid, 'SIGTERM')).
 `;
 
 function fail(message: string): never {
@@ -78,7 +80,11 @@ async function main(): Promise<void> {
   });
   const { dispatch, notification, switchboard, nexus, ca } = server;
   process.stdout.write(`${JSON.stringify({ event: 'ready', dispatch, notification, switchboard, nexus, ca })}\n`);
+  let stopping = false;
   const stop = (signal: string) => {
+    // A process-group signal also arrives relayed through tsx: act on the first one only.
+    if (stopping) return;
+    stopping = true;
     log(`${signal}: shutting down`);
     server.close().then(
       () => process.exit(0),
@@ -88,8 +94,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -11,7 +11,13 @@ export function acceptDispatch(hub: Hub, socket: Socket): Conn {
     dialect: 0,
     conn: new Conn(
       socket,
-      { label: 'ds', maxPayloadBytes: 64, latencyMs: settings.latencyMs, stallMs: settings.loginTimeoutMs, log: settings.log },
+      {
+        label: 'ds',
+        maxPayloadBytes: 64,
+        latencyMs: settings.latencyMs,
+        stallMs: settings.loginTimeoutMs,
+        log: settings.log,
+      },
       (frame) => onFrame(frame),
     ),
   };

@@ -1,7 +1,7 @@
 // Reference MSNP server: dispatch, notification and switchboard servers plus Passport 1.4 over
 // HTTPS, in one process, for the project's integration and end-to-end tests and the demo.
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpsServer } from 'node:https';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { AccountStore, type AccountSpec } from './accounts';
 import { createCertificates } from './certs';
 import { acceptDispatch } from './dispatch';
@@ -54,7 +54,7 @@ const hostPort = (server: { address(): AddressInfo | string | null }): string =>
   return `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
 };
 
-function listen(server: Server | import('node:https').Server, port: number, host: string): Promise<void> {
+function listen(server: Server | HttpsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -135,7 +135,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   hub.addresses.notification = hostPort(ns);
   hub.addresses.switchboard = hostPort(sb);
   const nexus = `https://${hostPort(https)}${NEXUS_PATH}`;
-  log(`listening: dispatch ${hub.addresses.dispatch}, notification ${hub.addresses.notification}, switchboard ${hub.addresses.switchboard}, nexus ${nexus}`);
+  log(
+    `listening: dispatch ${hub.addresses.dispatch}, notification ${hub.addresses.notification}, switchboard ${hub.addresses.switchboard}, nexus ${nexus}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

@@ -110,7 +110,13 @@ describe('SYN', () => {
     await carol.line();
     const erin9 = await as('erin@example.com', 9);
     erin9.send('SYN 2 0');
-    expect(await erin9.lines(5)).toEqual(['SYN 2 2 1 1', 'GTC A', 'BLP AL', 'LSG 0 Other%20Contacts 0', 'LST carol@example.com Carol 8']);
+    expect(await erin9.lines(5)).toEqual([
+      'SYN 2 2 1 1',
+      'GTC A',
+      'BLP AL',
+      'LSG 0 Other%20Contacts 0',
+      'LST carol@example.com Carol 8',
+    ]);
     const erin11 = await as('erin@example.com', 11);
     erin11.send('SYN 2 0 0');
     expect(await erin11.lines(5)).toEqual([
@@ -257,7 +263,11 @@ describe('MSNP2–9 list edits (ADD / REM)', () => {
       contacts: [] as string[],
     }));
     const big = await startServer({
-      accounts: [{ ...ACCOUNTS[0], contacts: many.map((m) => m.email) } as (typeof ACCOUNTS)[0], ...ACCOUNTS.slice(1), ...many],
+      accounts: [
+        { ...ACCOUNTS[0], contacts: many.map((m) => m.email) } as (typeof ACCOUNTS)[0],
+        ...ACCOUNTS.slice(1),
+        ...many,
+      ],
       challenges: false,
     });
     try {

@@ -1,7 +1,19 @@
 // Contact-list commands of the notification server: SYN, list and group edits, privacy settings,
 // display names and phone properties, each in its MSNP2–9 and MSNP10–12 forms.
 import { decodeName, encodeName, type Param } from '../../src/main/msnp/codec';
-import { AL, BL, FL, isAddress, LIST_BITS, PHONE_KEYS, PL, RL, type Account, type Contact, type Group } from './accounts';
+import {
+  AL,
+  BL,
+  FL,
+  isAddress,
+  LIST_BITS,
+  PHONE_KEYS,
+  PL,
+  RL,
+  type Account,
+  type Contact,
+  type Group,
+} from './accounts';
 import type { Command, NsSession } from './notification';
 import { announce, updateView } from './presence';
 
@@ -55,7 +67,10 @@ function syn(s: NsSession, trid: string, args: readonly string[]): void {
     s.conn.send('GTC', [trid, v, a.gtc]);
     s.conn.send('BLP', [trid, v, a.blp]);
     if (d === 7) {
-      const all: Array<[number, string]> = [[0, OTHER_CONTACTS], ...groups.map((g): [number, string] => [g.id, encodeName(g.name)])];
+      const all: Array<[number, string]> = [
+        [0, OTHER_CONTACTS],
+        ...groups.map((g): [number, string] => [g.id, encodeName(g.name)]),
+      ];
       all.forEach(([id, name], i) => s.conn.send('LSG', [trid, v, i + 1, all.length, id, name, 0]));
     }
     for (const [list, bit] of Object.entries(LIST_BITS)) {
@@ -265,7 +280,8 @@ function rem(s: NsSession, trid: string, args: readonly string[]): void {
     c = a.contacts.get(id.toLowerCase());
   }
   if (!c || !(c.lists & bit)) return s.conn.error(216, trid);
-  const versioned = (...rest: Param[]): Param[] => (abch ? [trid, list as string, ...rest] : [trid, list as string, a.version, ...rest]);
+  const versioned = (...rest: Param[]): Param[] =>
+    abch ? [trid, list as string, ...rest] : [trid, list as string, a.version, ...rest];
   if (bit === FL && groupToken !== undefined && (abch || s.dialect >= 7)) {
     const group = abch ? store.findGroupByGuid(a, groupToken) : a.groups.get(Number(groupToken));
     const gid = group?.id ?? (groupToken === '0' && !abch ? 0 : undefined);

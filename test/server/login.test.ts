@@ -163,7 +163,13 @@ describe('MD5 sign-in (MSNP2–7)', () => {
 
   it('builds the profile message byte for byte like the transcripts', () => {
     const base = { email: 'alice@example.com', memberId: 2, loginTime: 1700000000 };
-    const msnp7 = profileMessage({ ...base, dialect: 7, mspAuth: '2AAAAAAAAAAAAAAAAAAAAAA$$', clientIp: '', clientPort: 0 });
+    const msnp7 = profileMessage({
+      ...base,
+      dialect: 7,
+      mspAuth: '2AAAAAAAAAAAAAAAAAAAAAA$$',
+      clientIp: '',
+      clientPort: 0,
+    });
     expect(msnp7.length).toBe(354);
     const t = '53*1hAu8ADuD3TEwdXoOMi08sD*2!cMrntTwVMTjoB3p6stWTqzbkKZPVQzA5NOt19SLI60PY!b8K4YhC!Ooo5ug$$';
     const msnp8 = profileMessage({ ...base, dialect: 8, mspAuth: t, clientIp: '203.0.113.7', clientPort: 50123 });
@@ -220,7 +226,9 @@ describe('Passport 1.4 (TWN, MSNP8–12)', () => {
   it('answers 401 with da-status=failed to a wrong password or no credentials', async () => {
     const nexus = await httpsGet(server.nexus, server.ca);
     const login = `https://${/DALogin=([^,]+)/.exec(String(nexus.headers['passporturls']))?.[1] ?? ''}`;
-    const wrong = await httpsGet(login, server.ca, { Authorization: authorization('alice@example.com', 'nope', 'lc=1033') });
+    const wrong = await httpsGet(login, server.ca, {
+      Authorization: authorization('alice@example.com', 'nope', 'lc=1033'),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers['www-authenticate']).toMatch(/^Passport1\.4 da-status=failed,/);
     expect(wrong.headers['authentication-info']).toBeUndefined();
@@ -305,7 +313,9 @@ describe('Passport redirect mode', () => {
     const second = await httpsGet(location, redirecting.ca, auth);
     expect(second.status).toBe(200);
     expect(second.headers['authentication-info']).toMatch(/^Passport1\.4 da-status=success,.*from-PP='t=[^']+'/);
-    const wrong = await httpsGet(location, redirecting.ca, { Authorization: authorization('bob@example.com', 'x', '') });
+    const wrong = await httpsGet(location, redirecting.ca, {
+      Authorization: authorization('bob@example.com', 'x', ''),
+    });
     expect(wrong.status).toBe(401);
   });
 

@@ -54,7 +54,13 @@ export class NsSession implements HandshakeState {
     const { settings } = hub;
     this.conn = new Conn(
       socket,
-      { label: 'ns', maxPayloadBytes: 8192, latencyMs: settings.latencyMs, stallMs: settings.loginTimeoutMs, log: settings.log },
+      {
+        label: 'ns',
+        maxPayloadBytes: 8192,
+        latencyMs: settings.latencyMs,
+        stallMs: settings.loginTimeoutMs,
+        log: settings.log,
+      },
       (frame) => this.onFrame(frame),
     );
     this.conn.setDeadline(settings.loginTimeoutMs, 'not signed in in time');
@@ -152,7 +158,10 @@ export class NsSession implements HandshakeState {
     const ok =
       account !== undefined &&
       (pending.method === 'MD5'
-        ? proof === createHash('md5').update(pending.salt + account.password, 'utf8').digest('hex')
+        ? proof ===
+          createHash('md5')
+            .update(pending.salt + account.password, 'utf8')
+            .digest('hex')
         : this.hub.tickets.redeem(proof, account.email));
     if (!account || !ok) {
       this.conn.error(911, trid);

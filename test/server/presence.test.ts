@@ -192,7 +192,10 @@ describe('challenges', () => {
 
   it('answers a wrong QRY with 540 and hangs up', async () => {
     const { w, chl } = await challenged('alice@example.com', 8);
-    w.sendPayload('QRY 21 msmsgs@msnmsgr.com', challengeResponse(`${chl}0`, PRODUCT_KEYS[0] as (typeof PRODUCT_KEYS)[0]));
+    w.sendPayload(
+      'QRY 21 msmsgs@msnmsgr.com',
+      challengeResponse(`${chl}0`, PRODUCT_KEYS[0] as (typeof PRODUCT_KEYS)[0]),
+    );
     expect((await w.closed()).map((f) => f.text)).toEqual(['540 21']);
   });
 

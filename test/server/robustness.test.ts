@@ -47,11 +47,14 @@ async function negotiated(address: string): Promise<Wire> {
 }
 
 describe('malformed input', () => {
-  it.each(['dispatch', 'notification', 'switchboard'] as const)('drops a %s client sending a malformed command', async (role) => {
-    const w = await connect(server[role]);
-    w.send('ver 1 MSNP8 CVR0');
-    expect(await w.closed()).toEqual([]);
-  });
+  it.each(['dispatch', 'notification', 'switchboard'] as const)(
+    'drops a %s client sending a malformed command',
+    async (role) => {
+      const w = await connect(server[role]);
+      w.send('ver 1 MSNP8 CVR0');
+      expect(await w.closed()).toEqual([]);
+    },
+  );
 
   it('drops a client sending binary garbage', async () => {
     const w = await connect(server.notification);

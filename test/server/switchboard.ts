@@ -153,7 +153,14 @@ class SbConnection {
     const [email, cookie, sessionId] = args;
     const entry = cookie === undefined ? undefined : this.sb.redeem(cookie);
     const session = entry?.session;
-    if (!email || !entry || !session || session.ended || session.id !== sessionId || entry.email !== email.toLowerCase()) {
+    if (
+      !email ||
+      !entry ||
+      !session ||
+      session.ended ||
+      session.id !== sessionId ||
+      entry.email !== email.toLowerCase()
+    ) {
       return this.authFailed(trid);
     }
     this.join(entry);

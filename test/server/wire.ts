@@ -176,7 +176,12 @@ export function authorization(email: string, password: string, params: string): 
 }
 
 /** The Passport 1.4 client dance of LOGIN.md §6.2: nexus, then login (following 302s). */
-export async function passportTicket(server: RunningServer, email: string, password: string, params: string): Promise<string> {
+export async function passportTicket(
+  server: RunningServer,
+  email: string,
+  password: string,
+  params: string,
+): Promise<string> {
   const nexus = await httpsGet(server.nexus, server.ca);
   const urls = String(nexus.headers['passporturls'] ?? '');
   const daLogin = urls
@@ -240,7 +245,7 @@ export async function signIn(server: RunningServer, email: string, dialect: numb
   return w;
 }
 
-/** Signs in and goes online (CHG) with an empty initial presence burst expected to be consumed by the caller. */
+/** Signs in and goes online (CHG); what follows the CHG echo (ILN, UBX, CHL …) is left to the caller. */
 export async function online(server: RunningServer, email: string, dialect: number, status = 'NLN'): Promise<Wire> {
   const w = await signIn(server, email, dialect);
   w.send(dialect >= 8 ? `CHG 9 ${status} 0` : `CHG 9 ${status}`);
