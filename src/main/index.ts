@@ -1,33 +1,152 @@
-// Electron entry point: wires Electron to the Electron-free parts of the app. Keep it thin.
+// Electron entry point: wires Electron to the Electron-free services (src/main/app). Keep it thin:
+// every decision made here is a call into a tested function or service.
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, ipcMain, session } from 'electron';
+import Store from 'electron-store';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, createEmitter, type EventName, type IpcResult } from '../shared/ipc';
+import { createAppCore } from './app/core';
+import { createKeytarCredentialStore } from './app/credentials';
+import { APP_ID } from './app/identity';
+import { presetsFromEnvironment } from './app/presets';
+import { INITIAL_SHELL_STATE, reduceShellState, type ShellState } from './app/shell-state';
+import { createSettingsStore } from './app/settings';
+import { contactListCloseAction, trayClick, type TrayAction } from './app/tray';
+import { IdleWatcher } from './electron/auto-away';
+import { ElectronNotifier } from './electron/notifier';
+import { registerAppScheme, serveRenderer } from './electron/protocol';
+import { ElectronTray } from './electron/tray';
+import { ElectronWindows } from './electron/windows';
+import type { Preferences } from '../shared/schemas';
 
-function createContactListWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 320,
-    height: 640,
-    minWidth: 260,
-    minHeight: 400,
-    title: 'Revival Messenger',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
+/** Commands the shell itself issues (tray, idle, window closing) carry this sender id. */
+const SHELL = { senderId: 'shell' } as const;
+
+/** Tray and notification icons must be real files: outside the asar archive once packaged. */
+function resourcesDir(): string {
+  return app.isPackaged
+    ? join(process.resourcesPath, 'app.asar.unpacked', 'resources')
+    : join(app.getAppPath(), 'resources');
 }
 
-void app.whenReady().then(() => {
-  createContactListWindow();
-});
+registerAppScheme();
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+if (!app.requestSingleInstanceLock()) {
+  // Another copy is running: it gets the 'second-instance' event and shows itself.
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  serveRenderer(join(import.meta.dirname, '../renderer'));
+  // The pages need no camera, microphone, geolocation or notifications of their own.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  const resources = resourcesDir();
+  const iconPath = join(resources, 'icon.png');
+  const settings = createSettingsStore(new Store({ name: 'settings' }));
+  let shell: ShellState = INITIAL_SHELL_STATE;
+  let quitting = false;
+  const windows = new ElectronWindows({
+    settings,
+    iconPath,
+    devServerUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
+    onContactListClose: () => contactListCloseAction(shell.phase, quitting),
+    onConversationClosed: (conversationId) => void dispatch('conversation:close', { conversationId }),
+  });
+
+  const core = createAppCore({
+    settings,
+    credentials: createKeytarCredentialStore(APP_ID),
+    windows,
+    notifier: new ElectronNotifier(iconPath),
+    sounds: {
+      // Sounds play in the contact-list window, which lives as long as the app (hidden in the tray).
+      play: (sound) => {
+        const contents = windows.contactListContents();
+        if (contents)
+          createEmitter((name, payload) => contents.send(IPC_EVENT_CHANNEL, name, payload))('sound:play', { sound });
+      },
+    },
+    presets: presetsFromEnvironment(process.env),
+  });
+  const dispatch = (channel: string, payload: unknown): Promise<IpcResult<unknown>> =>
+    core.dispatch(channel, payload, SHELL);
+
+  const tray = new ElectronTray(
+    resources,
+    (action: TrayAction) => {
+      switch (action.type) {
+        case 'set-status':
+          return void dispatch('presence:set-status', { status: action.status });
+        case 'open':
+          return windows.showContactList();
+        case 'sign-out':
+          return void dispatch('account:sign-out', {});
+        case 'exit':
+          return app.quit();
+      }
+    },
+    () => (trayClick(windows.contactListState()) === 'hide' ? windows.hideContactList() : windows.showContactList()),
+  );
+  tray.render(shell);
+
+  const preferences = (await core.dispatch('settings:get', {}, SHELL)) as IpcResult<Preferences>;
+  const prefs = preferences.ok ? preferences.value : undefined;
+  const idle = new IdleWatcher(prefs?.autoAwayMinutes ?? 0, (decision) => {
+    if (decision) void dispatch('presence:set-status', { status: decision.setStatus });
+  });
+
+  core.onEvent((name: EventName, payload: unknown) => {
+    for (const contents of windows.allContents()) contents.send(IPC_EVENT_CHANNEL, name, payload);
+    const next = reduceShellState(shell, name, payload);
+    if (next !== shell) {
+      shell = next;
+      tray.render(shell);
+      idle.statusChanged(shell.phase === 'online' ? shell.status : undefined);
+    }
+    if (name === 'settings:changed') idle.setMinutes((payload as Preferences).autoAwayMinutes);
+  });
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
+    const frame = event.senderFrame;
+    const senderId = windows.senderIdOf(event.sender, frame?.url, frame !== null && frame === event.sender.mainFrame);
+    if (senderId === undefined) {
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: 'Not one of this app’s windows' },
+      } satisfies IpcResult<never>;
+    }
+    return core.dispatch(channel, payload, { senderId });
+  });
+
+  app.on('second-instance', () => windows.showContactList());
+  // macOS: clicking the dock icon.
+  app.on('activate', () => windows.showContactList());
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  // While signed in the app lives on in the tray with no window open.
+  app.on('window-all-closed', () => {
+    if (shell.phase === 'signed-out') app.quit();
+  });
+  let shutDown = false;
+  app.on('will-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    idle.dispose();
+    void core
+      .shutdown()
+      .catch(() => undefined)
+      .finally(() => {
+        shutDown = true;
+        tray.destroy();
+        app.quit();
+      });
+  });
+
+  windows.createContactList(!(prefs?.startMinimized ?? false));
+  await core.start();
+}

@@ -173,6 +173,8 @@ export const events = {
   'conversation:unsupported': z.object({ conversationId: ConversationId, from: Participant, contentType: z.string() }),
   'conversation:closed': z.object({ conversationId: ConversationId, reason: z.string() }),
   'settings:changed': Preferences,
+  /** Sent to the contact-list window only, which lives as long as the app: play this sound once. */
+  'sound:play': z.object({ sound: z.enum(['sign-in', 'message', 'nudge']) }),
 } as const;
 
 export type Commands = typeof commands;

@@ -1,0 +1,358 @@
+// Conversations as the windows see them. The engine's conversations live as long as one
+// notification session; these outlive reconnections, so a window keeps its id and its history
+// when the connection drops and comes back. Each keeps the history a window needs when it opens
+// after the first message (`conversation:snapshot`).
+import { randomUUID } from 'node:crypto';
+import type { ConversationEntry, ConversationSnapshot, Emit } from '../../shared/ipc';
+import { CommandError } from '../../shared/ipc';
+import type { Participant, TextFormat } from '../../shared/schemas';
+import type { ConversationManager } from '../msnp/conversation';
+
+/** Oldest entries are dropped beyond this, so a long chat cannot grow without bound. */
+export const MAX_ENTRIES = 1000;
+
+export type IncomingKind = 'message' | 'nudge';
+
+export interface ConversationsDeps {
+  readonly emit: Emit;
+  /** Our own account as it appears in conversations. */
+  readonly self: () => Participant;
+  /** How a contact is named before they join, from the contact list. */
+  readonly nameOf: (email: string) => string;
+  /** Something arrived that may call for the window, a toast or a sound. */
+  readonly incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => void;
+  readonly reportError: (message: string) => void;
+  readonly now: () => number;
+}
+
+interface AppConversation {
+  readonly id: string;
+  readonly participants: Map<string, Participant>;
+  /** Who to invite again when the engine has lost the conversation. */
+  lastPeople: string[];
+  readonly entries: ConversationEntry[];
+  /** The engine's conversation while attached to a session. */
+  engineId: string | undefined;
+  closed: boolean;
+}
+
+export class ConversationsService {
+  private readonly conversations = new Map<string, AppConversation>();
+  private readonly byEngine = new Map<string, AppConversation>();
+  private manager: ConversationManager | undefined;
+  private detachManager: (() => void)[] = [];
+  /** Set while we call the engine's `open`, whose `opened` event we then ignore. */
+  private openingOurs = false;
+
+  constructor(private readonly deps: ConversationsDeps) {}
+
+  /** A new notification session: conversations from now on go through this manager. */
+  attach(manager: ConversationManager): void {
+    this.detach();
+    this.manager = manager;
+    this.detachManager = [
+      manager.on('opened', ({ conversationId, participants }) => {
+        if (!this.openingOurs) this.adoptIncoming(conversationId, participants);
+      }),
+      manager.on('joined', ({ conversationId, participant }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (!conv) return;
+        conv.participants.set(participant.email, participant);
+        conv.lastPeople = [...conv.participants.keys()];
+        this.deps.emit('conversation:joined', { conversationId: conv.id, participant });
+      }),
+      manager.on('left', ({ conversationId, email }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (!conv) return;
+        const who = conv.participants.get(email);
+        conv.participants.delete(email);
+        this.record(conv, {
+          kind: 'system',
+          text: `${who?.displayName ?? email} has left the conversation.`,
+          at: this.deps.now(),
+        });
+        this.deps.emit('conversation:left', { conversationId: conv.id, email });
+      }),
+      manager.on('message', ({ conversationId, from, text, format, at }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (!conv) return;
+        this.record(conv, {
+          kind: 'message',
+          id: randomUUID(),
+          from,
+          outgoing: false,
+          text,
+          ...(format === undefined ? {} : { format }),
+          at,
+        });
+        this.deps.emit('conversation:message', {
+          conversationId: conv.id,
+          from,
+          text,
+          ...(format === undefined ? {} : { format }),
+          at,
+        });
+        this.deps.incoming(conv.id, 'message', from, text);
+      }),
+      manager.on('typing', ({ conversationId, email }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (conv) this.deps.emit('conversation:typing', { conversationId: conv.id, email });
+      }),
+      manager.on('nudge', ({ conversationId, from }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (!conv) return;
+        this.record(conv, { kind: 'nudge', from, outgoing: false, at: this.deps.now() });
+        this.deps.emit('conversation:nudge', { conversationId: conv.id, from });
+        this.deps.incoming(conv.id, 'nudge', from, '');
+      }),
+      manager.on('unsupported', ({ conversationId, from, contentType }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (!conv) return;
+        this.record(conv, {
+          kind: 'system',
+          text: `${from.displayName} sent something this version cannot show (${contentType}).`,
+          at: this.deps.now(),
+        });
+        this.deps.emit('conversation:unsupported', { conversationId: conv.id, from, contentType });
+      }),
+      manager.on('delivery', ({ conversationId, messageId, state, reason }) => {
+        const conv = this.byEngine.get(conversationId);
+        if (!conv) return;
+        const entry = conv.entries.find((e) => e.kind === 'message' && e.id === messageId);
+        if (entry?.kind === 'message') {
+          entry.delivery = state;
+          if (reason !== undefined) entry.failureReason = reason;
+        }
+        this.deps.emit('conversation:delivery', {
+          conversationId: conv.id,
+          messageId,
+          state,
+          ...(reason === undefined ? {} : { reason }),
+        });
+      }),
+      // The engine's conversation is over (closed by us, or its session ended); ours lives on.
+      manager.on('closed', ({ conversationId }) => {
+        const conv = this.byEngine.get(conversationId);
+        this.byEngine.delete(conversationId);
+        if (conv) conv.engineId = undefined;
+      }),
+      manager.on('invitation-failed', ({ email, reason }) =>
+        this.deps.reportError(`Could not join a conversation with ${email}: ${reason}`),
+      ),
+    ];
+  }
+
+  /** The session is gone (for now): conversations wait for the next one. */
+  detach(): void {
+    for (const off of this.detachManager.splice(0)) off();
+    this.manager = undefined;
+    this.byEngine.clear();
+    for (const conv of this.conversations.values()) conv.engineId = undefined;
+  }
+
+  /** Signed out for good: every conversation ends, its history stays readable until its window closes. */
+  endAll(reason: string): void {
+    this.detach();
+    for (const conv of this.conversations.values()) {
+      if (conv.closed) continue;
+      conv.closed = true;
+      this.record(conv, { kind: 'system', text: reason, at: this.deps.now() });
+      this.deps.emit('conversation:closed', { conversationId: conv.id, reason });
+    }
+  }
+
+  /** The conversation with this contact alone, reused while it is open. */
+  open(email: string): string {
+    const key = email.toLowerCase();
+    const existing = this.findOneToOne(key);
+    if (existing) return existing.id;
+    const manager = this.requireManager();
+    if (key === this.deps.self().email.toLowerCase())
+      throw new CommandError('You cannot start a conversation with yourself');
+    const conv: AppConversation = {
+      id: randomUUID(),
+      participants: new Map([[key, { email: key, displayName: this.deps.nameOf(key) }]]),
+      lastPeople: [key],
+      entries: [],
+      engineId: undefined,
+      closed: false,
+    };
+    this.conversations.set(conv.id, conv);
+    this.bind(conv, this.engineOpen(manager, key));
+    this.deps.emit('conversation:opened', { conversationId: conv.id, participants: [...conv.participants.values()] });
+    return conv.id;
+  }
+
+  snapshot(conversationId: string): ConversationSnapshot {
+    const conv = this.require(conversationId);
+    return {
+      conversationId: conv.id,
+      participants: [...conv.participants.values()],
+      entries: conv.entries.map((e) => ({ ...e })),
+    };
+  }
+
+  send(conversationId: string, text: string, format: TextFormat): string[] {
+    const conv = this.requireOpen(conversationId);
+    const engineId = this.ensureEngine(conv);
+    const parts = this.engine(() => this.requireManager().send(engineId, text, format));
+    const self = this.deps.self();
+    for (const part of parts) {
+      this.record(conv, {
+        kind: 'message',
+        id: part.messageId,
+        from: self,
+        outgoing: true,
+        text: part.text,
+        format,
+        at: this.deps.now(),
+        delivery: 'sending',
+      });
+    }
+    return parts.map((p) => p.messageId);
+  }
+
+  typing(conversationId: string): void {
+    const { engineId } = this.requireOpen(conversationId);
+    const manager = this.manager;
+    // Typing alone never opens a session with anyone.
+    if (engineId !== undefined && manager) this.engine(() => manager.typing(engineId));
+  }
+
+  async nudge(conversationId: string): Promise<void> {
+    const conv = this.requireOpen(conversationId);
+    const engineId = this.ensureEngine(conv);
+    await this.engineAsync(() => this.requireManager().nudge(engineId));
+    this.record(conv, { kind: 'nudge', from: this.deps.self(), outgoing: true, at: this.deps.now() });
+  }
+
+  async invite(conversationId: string, email: string): Promise<void> {
+    const conv = this.requireOpen(conversationId);
+    const engineId = this.ensureEngine(conv);
+    await this.engineAsync(() => this.requireManager().invite(engineId, email));
+  }
+
+  /** The window closed: leave the conversation and forget its history. */
+  close(conversationId: string): void {
+    const conv = this.conversations.get(conversationId);
+    if (!conv) return;
+    this.conversations.delete(conversationId);
+    if (conv.engineId !== undefined) {
+      this.byEngine.delete(conv.engineId);
+      this.manager?.close(conv.engineId);
+    }
+    if (!conv.closed) this.deps.emit('conversation:closed', { conversationId, reason: 'The conversation was closed' });
+  }
+
+  private adoptIncoming(engineId: string, participants: readonly Participant[]): void {
+    const people = participants.map((p) => p.email);
+    const waiting =
+      people.length === 1 && people[0] !== undefined ? this.findOneToOne(people[0]) : this.findByPeople(people);
+    const conv: AppConversation = waiting ?? {
+      id: randomUUID(),
+      participants: new Map(),
+      lastPeople: people,
+      entries: [],
+      engineId: undefined,
+      closed: false,
+    };
+    for (const p of participants) conv.participants.set(p.email, p);
+    this.conversations.set(conv.id, conv);
+    this.bind(conv, engineId);
+    if (!waiting) this.deps.emit('conversation:opened', { conversationId: conv.id, participants: [...participants] });
+  }
+
+  private bind(conv: AppConversation, engineId: string): void {
+    if (conv.engineId !== undefined) this.byEngine.delete(conv.engineId);
+    conv.engineId = engineId;
+    this.byEngine.set(engineId, conv);
+  }
+
+  private engineOpen(manager: ConversationManager, email: string): string {
+    this.openingOurs = true;
+    try {
+      return this.engine(() => manager.open(email));
+    } finally {
+      this.openingOurs = false;
+    }
+  }
+
+  /** The engine conversation behind ours, opened again (with the same people) after a reconnection. */
+  private ensureEngine(conv: AppConversation): string {
+    if (conv.engineId !== undefined) return conv.engineId;
+    const manager = this.requireManager();
+    const people = conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
+    const [first, ...others] = people;
+    if (first === undefined) throw new CommandError('Nobody is left in this conversation');
+    const engineId = this.engineOpen(manager, first);
+    this.bind(conv, engineId);
+    for (const email of others) {
+      manager.invite(engineId, email).catch((err: unknown) => {
+        this.deps.reportError(`Could not invite ${email}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+    return engineId;
+  }
+
+  private findOneToOne(email: string): AppConversation | undefined {
+    return this.findByPeople([email]);
+  }
+
+  private findByPeople(people: readonly string[]): AppConversation | undefined {
+    const wanted = [...people].sort().join('\n');
+    for (const conv of this.conversations.values()) {
+      if (conv.closed) continue;
+      const current = conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
+      if ([...current].sort().join('\n') === wanted) return conv;
+    }
+    return undefined;
+  }
+
+  private record(conv: AppConversation, entry: ConversationEntry): void {
+    conv.entries.push(entry);
+    if (conv.entries.length > MAX_ENTRIES) conv.entries.splice(0, conv.entries.length - MAX_ENTRIES);
+  }
+
+  private require(conversationId: string): AppConversation {
+    const conv = this.conversations.get(conversationId);
+    if (!conv) throw new CommandError('That conversation is not open');
+    return conv;
+  }
+
+  private requireOpen(conversationId: string): AppConversation {
+    const conv = this.require(conversationId);
+    if (conv.closed) throw new CommandError('This conversation has ended');
+    return conv;
+  }
+
+  private requireManager(): ConversationManager {
+    if (!this.manager) throw new CommandError('You are not connected right now');
+    return this.manager;
+  }
+
+  /** Engine errors become errors the user can read, with the server's code. */
+  private engine<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (err) {
+      throw toCommandError(err);
+    }
+  }
+
+  private async engineAsync<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw toCommandError(err);
+    }
+  }
+}
+
+export function toCommandError(err: unknown): CommandError {
+  if (err instanceof CommandError) return err;
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return new CommandError(err.message, typeof code === 'number' ? code : undefined);
+  }
+  return new CommandError(String(err));
+}

@@ -1,0 +1,237 @@
+// The signed-in session: signs in with the engine's MessengerClient, turns its events into the
+// contract's events, and keeps what a newly opened window asks for. Accounts and saved passwords
+// are handled here too, because what is remembered depends on how the sign-in went.
+import type { CommandInput, Emit, SessionSnapshot } from '../../shared/ipc';
+import { CommandError } from '../../shared/ipc';
+import type { Contact, Profile, SessionPhase, SettableStatus, SignOutReason } from '../../shared/schemas';
+import { MessengerClient, signInFailureReason, type MessengerClientOptions } from '../msnp/client';
+import { MsnpError } from '../msnp/errors';
+import type { ContactsService } from './contacts';
+import type { ConversationsService } from './conversations';
+import { toCommandError } from './conversations';
+import type { CredentialStore } from './credentials';
+import type { SettingsStore } from './settings';
+
+/** Engine settings the app leaves at their defaults; tests and the demo may tune them. */
+export type EngineOptions = Partial<
+  Pick<MessengerClientOptions, 'connectTimeoutMs' | 'requestTimeoutMs' | 'keepAlive' | 'reconnect' | 'protocols'>
+>;
+
+export interface SessionDeps {
+  readonly emit: Emit;
+  readonly settings: SettingsStore;
+  readonly credentials: CredentialStore;
+  readonly contacts: ContactsService;
+  readonly conversations: ConversationsService;
+  /** The session ended without the user asking: bring the sign-in screen to the front. */
+  readonly signedOutUnexpectedly: () => void;
+  readonly engine?: EngineOptions;
+}
+
+type SignInInput = CommandInput<'account:sign-in'>;
+
+export class SessionService {
+  private client: MessengerClient | undefined;
+  private phaseNow: SessionPhase = 'signed-out';
+  private protocol: string | undefined;
+  private profileNow: Profile | undefined;
+  private detachClient: (() => void)[] = [];
+  /** A missing keychain is reported once per run, not at every sign-in. */
+  private keychainReported = false;
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  get phase(): SessionPhase {
+    return this.phaseNow;
+  }
+
+  get profile(): Profile | undefined {
+    return this.profileNow;
+  }
+
+  /**
+   * Signs in and resolves once online. A failure rejects with the reason worded for people and
+   * also ends in `session:signed-out`, which is what brings back the sign-in screen.
+   */
+  async signIn(input: SignInInput): Promise<void> {
+    if (this.client) throw new CommandError('You are already signed in or signing in');
+    const email = input.email;
+    const password = input.password ?? (await this.deps.credentials.get(email));
+    if (password === undefined) {
+      this.reportKeychainOnce();
+      throw new CommandError('There is no saved password for this account: type your password');
+    }
+
+    let client: MessengerClient;
+    try {
+      client = new MessengerClient({
+        ...this.deps.engine,
+        server: input.server,
+        email,
+        password,
+        status: input.status,
+      });
+    } catch (err) {
+      const reason = err instanceof MsnpError ? signInFailureReason(err) : 'protocol-error';
+      const error = toCommandError(err);
+      this.deps.emit('session:signed-out', { reason, message: error.message });
+      throw error;
+    }
+    this.client = client;
+    this.listen(client);
+    try {
+      await client.signIn();
+    } catch (err) {
+      // The client has already reported the end of the session (`signed-out`) unless it was cancelled.
+      throw toCommandError(err);
+    }
+    await this.remember(input, password);
+  }
+
+  async signOut(): Promise<void> {
+    await this.client?.signOut();
+  }
+
+  /** Signs in the account marked "sign me in automatically", if its password is in the keychain. */
+  async signInAutomatically(): Promise<void> {
+    const account = this.deps.settings.accounts().find((a) => a.signInAutomatically);
+    if (!account || this.client) return;
+    const password = await this.deps.credentials.get(account.email);
+    if (password === undefined) {
+      this.reportKeychainOnce();
+      this.deps.emit('session:signed-out', {
+        reason: 'wrong-credentials',
+        message: `${account.email} could not be signed in automatically: its saved password is missing`,
+      });
+      return;
+    }
+    await this.signIn({
+      email: account.email,
+      password,
+      status: account.status,
+      server: account.server,
+      rememberMe: true,
+      rememberPassword: true,
+      signInAutomatically: true,
+    }).catch(() => undefined);
+  }
+
+  snapshot(): SessionSnapshot {
+    const { contacts, groups, privacy } = this.deps.contacts.snapshot();
+    return {
+      phase: this.phaseNow,
+      ...(this.protocol === undefined ? {} : { protocol: this.protocol }),
+      ...(this.profileNow === undefined ? {} : { profile: this.profileNow }),
+      contacts,
+      groups,
+      ...(privacy === undefined ? {} : { privacy }),
+    };
+  }
+
+  /** Runs an operation on the signed-in client; engine errors come back worded for people. */
+  async withClient<T>(operation: (client: MessengerClient) => Promise<T>): Promise<T> {
+    const client = this.client;
+    if (!client || client.state !== 'online') throw new CommandError('You are not signed in');
+    try {
+      return await operation(client);
+    } catch (err) {
+      throw toCommandError(err);
+    }
+  }
+
+  setStatus(status: SettableStatus): Promise<void> {
+    return this.withClient((c) => c.setStatus(status));
+  }
+
+  async shutdown(): Promise<void> {
+    await this.client?.signOut().catch(() => undefined);
+  }
+
+  private listen(client: MessengerClient): void {
+    const { emit, contacts, conversations } = this.deps;
+    // The client's conversations outlive reconnections, like the client itself.
+    conversations.attach(client.conversations);
+    this.detachClient = [
+      client.on('state', (phase) => {
+        this.phaseNow = phase;
+        emit('session:phase', { phase });
+      }),
+      client.on('signed-in', ({ protocol, profile }) => {
+        this.protocol = protocol;
+        this.profileNow = profile;
+        emit('session:signed-in', { protocol, profile });
+      }),
+      client.on('contact-list', ({ contacts: list, groups, privacy }) => {
+        contacts.load(list, groups, privacy);
+        emit('privacy:changed', privacy);
+      }),
+      client.on('presence', (contact: Contact) => contacts.update(contact)),
+      client.on('list-changed', ({ email, contact }) => contacts.listChanged(email, contact)),
+      client.on('added-you', (who) => emit('contacts:added-you', who)),
+      client.on('groups-changed', (groups) => {
+        contacts.setGroups(groups);
+        emit('groups:changed', { groups });
+      }),
+      client.on('profile-changed', (profile) => {
+        this.profileNow = profile;
+        emit('profile:changed', profile);
+      }),
+      client.on('privacy-changed', (privacy) => {
+        contacts.setPrivacy(privacy);
+        emit('privacy:changed', privacy);
+      }),
+      client.on('session-ended', () => contacts.flush()),
+      client.on('error', (error) => {
+        // Failures of the sign-in itself are told by `session:signed-out`.
+        if (this.phaseNow === 'online' || this.phaseNow === 'reconnecting') {
+          emit('session:error', { ...(error.code === undefined ? {} : { code: error.code }), message: error.message });
+        }
+      }),
+      client.on('signed-out', ({ reason, message }) => this.ended(client, reason, message)),
+    ];
+  }
+
+  private ended(client: MessengerClient, reason: SignOutReason, message: string): void {
+    if (this.client !== client) return;
+    for (const off of this.detachClient.splice(0)) off();
+    this.client = undefined;
+    this.protocol = undefined;
+    this.profileNow = undefined;
+    this.phaseNow = 'signed-out';
+    this.deps.conversations.endAll(reason === 'user' ? 'You signed out' : message);
+    this.deps.contacts.clear();
+    this.deps.emit('session:signed-out', { reason, message });
+    if (reason !== 'user') this.deps.signedOutUnexpectedly();
+  }
+
+  /** After a successful sign-in: remember the account and the password as the user asked. */
+  private async remember(input: SignInInput, password: string): Promise<void> {
+    const { settings, credentials } = this.deps;
+    if (!input.rememberMe) {
+      settings.forgetAccount(input.email);
+      await credentials.delete(input.email).catch(() => undefined);
+      return;
+    }
+    let passwordSaved = false;
+    if (input.rememberPassword) {
+      const result = await credentials.save(input.email, password);
+      passwordSaved = result.saved;
+      if (!result.saved) this.reportKeychainOnce(result.reason);
+    } else {
+      await credentials.delete(input.email).catch(() => undefined);
+    }
+    settings.rememberAccount({
+      email: input.email,
+      server: input.server,
+      // Without a saved password there is nothing to sign in with at the next launch.
+      signInAutomatically: input.signInAutomatically && passwordSaved,
+      status: input.status,
+    });
+  }
+
+  private reportKeychainOnce(reason = this.deps.credentials.unavailableReason()): void {
+    if (reason === undefined || this.keychainReported) return;
+    this.keychainReported = true;
+    this.deps.emit('session:error', { message: reason });
+  }
+}
