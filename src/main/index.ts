@@ -6,7 +6,7 @@ import Store from 'electron-store';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, createEmitter, type EventName, type IpcResult } from '../shared/ipc';
 import { createAppCore } from './app/core';
 import { createKeytarCredentialStore } from './app/credentials';
-import { APP_ID } from './app/identity';
+import { APP_ID, USER_DATA_ENV } from './app/identity';
 import { presetsFromEnvironment } from './app/presets';
 import { INITIAL_SHELL_STATE, reduceShellState, type ShellState } from './app/shell-state';
 import { createSettingsStore } from './app/settings';
@@ -30,6 +30,9 @@ function resourcesDir(): string {
 
 registerAppScheme();
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+// Before the single-instance lock, which is per profile: the demo's copy runs beside the real one.
+const userData = process.env[USER_DATA_ENV];
+if (userData) app.setPath('userData', userData);
 
 if (!app.requestSingleInstanceLock()) {
   // Another copy is running: it gets the 'second-instance' event and shows itself.

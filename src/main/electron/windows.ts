@@ -107,7 +107,12 @@ export class ElectronWindows implements WindowHost {
         if (this.conversations.get(conversationId) === created) this.conversations.delete(conversationId);
         this.options.onConversationClosed(conversationId);
       });
-      if (!activate) created.once('ready-to-show', () => created.showInactive());
+      // Opened for an incoming message: appear without taking focus, and ask for attention.
+      if (!activate)
+        created.once('ready-to-show', () => {
+          created.showInactive();
+          created.flashFrame(true);
+        });
       return;
     }
     if (activate) {
@@ -127,7 +132,8 @@ export class ElectronWindows implements WindowHost {
 
   flashConversation(conversationId: string): void {
     const win = this.conversations.get(conversationId);
-    if (!win || win.isDestroyed() || win.isFocused()) return;
+    // A window still loading flashes once it shows (see openConversation).
+    if (!win || win.isDestroyed() || win.isFocused() || !win.isVisible()) return;
     win.flashFrame(true);
     if (process.platform === 'darwin') app.dock?.bounce('informational');
   }
