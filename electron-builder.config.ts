@@ -36,6 +36,8 @@ const config: Configuration = {
     },
   },
   deb: {
+    packageName: EXECUTABLE_NAME,
+    artifactName: `${EXECUTABLE_NAME}_\${version}_\${arch}.\${ext}`,
     // The saved-password keychain on Linux is the Secret Service, reached through libsecret.
     depends: [
       'libgtk-3-0',
