@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessengerClient, type MessengerClientOptions, type MessengerEvents } from '../../../src/main/msnp/client';
 import { MsnpError } from '../../../src/main/msnp/errors';
 import { DaLoginCache } from '../../../src/main/msnp/passport';
+import { Contact, Group, Profile } from '../../../src/shared/schemas';
 import { ScriptedServer, type PeerConnection } from './ns-peer';
 import { PassportStub } from './passport-stub';
+import { pick, randomInt, seeded } from './random';
 
 const BOB_GUID = '6bd736b8-dc18-44c6-ad61-8cd12d641e79';
 const FRIENDS_GUID = '8c0e4fb8-0b43-4be2-a4b1-ee0dfd6e4c3e';
@@ -362,6 +364,77 @@ describe('MessengerClient', () => {
       callerEmail: 'bob@example.com',
       callerDisplayName: 'Bob B',
     });
+  });
+
+  it('survives random commands from the server: the state stays valid and nothing throws', async () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const random = seeded(seed);
+      const peer = await online();
+      const tokens = [
+        '0',
+        '1',
+        '99999999999',
+        'RL',
+        'FL',
+        'AL',
+        'BL',
+        'PL',
+        'NLN',
+        'HDN',
+        'bob@example.com',
+        'dave@example.com',
+        'x@y',
+        '@',
+        'N=bob@example.com',
+        'C=',
+        `C=${BOB_GUID}`,
+        'F=%E2%98%BA',
+        FRIENDS_GUID,
+        '%zz',
+        'PHH',
+        'MFN',
+        'CKI',
+        '127.0.0.1:1',
+        '%3Cmsnobj%20Creator%3D%22x%22%2F%3E',
+        'x'.repeat(2000),
+      ];
+      const names = [
+        'ILN',
+        'NLN',
+        'FLN',
+        'ADD',
+        'ADC',
+        'REM',
+        'BPR',
+        'PRP',
+        'GTC',
+        'BLP',
+        'LSG',
+        'LST',
+        'RNG',
+        'QNG',
+        'CHL',
+        'SBS',
+        '215',
+      ];
+      const lines = Array.from({ length: 300 }, () => {
+        const params = Array.from({ length: randomInt(random, 0, 7) }, () => pick(random, tokens));
+        return `${pick(random, names)} ${params.join(' ')}\r\n`;
+      });
+      peer.send(lines.join('') + payload('UBX bob@example.com', `<Data><PSM>${'p'.repeat(5000)}</PSM></Data>`));
+      // A final round trip: everything before it has been handled.
+      const status = client.setStatus('IDL');
+      let chg = await peer.read();
+      while (chg.name === 'QRY') chg = await peer.read(); // answers to the random CHLs
+      expect(chg.name).toBe('CHG');
+      peer.send(`CHG ${chg.params[0]} IDL 0\r\n`);
+      await status;
+      expect(client.state).toBe('online');
+      for (const contact of client.contacts) expect(() => Contact.parse(contact)).not.toThrow();
+      for (const group of client.groups) expect(() => Group.parse(group)).not.toThrow();
+      expect(() => Profile.parse(client.profile)).not.toThrow();
+      await client.signOut();
+    }
   });
 
   it('signs out with OUT', async () => {
