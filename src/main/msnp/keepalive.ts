@@ -24,12 +24,10 @@ export class KeepAlive {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Starts the ping cycle. */
-  start(): void {
-    this.schedule(this.intervalMs);
-  }
-
-  /** Pings now; resolves true on the next QNG, false if the connection was declared dead or stopped. */
+  /**
+   * Pings now; resolves true on the next QNG, false if the connection was declared dead or
+   * stopped. The answer starts the regular cycle.
+   */
   ping(): Promise<boolean> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);

@@ -85,15 +85,17 @@ describe('KeepAlive', () => {
       () => (dead = true),
     );
     const start = Date.now();
-    keepAlive.start();
+    void keepAlive.ping();
+    keepAlive.pong();
     vi.advanceTimersByTime(50_000);
-    expect(pings).toEqual([start + 50_000]);
+    expect(pings).toEqual([start, start + 50_000]);
     keepAlive.pong(20);
     vi.advanceTimersByTime(20_000);
-    expect(pings).toEqual([start + 50_000, start + 70_000]);
+    expect(pings).toEqual([start, start + 50_000, start + 70_000]);
     keepAlive.pong(600);
     vi.advanceTimersByTime(50_000);
-    expect(pings).toHaveLength(3);
+    expect(pings).toHaveLength(4);
+    expect(dead).toBe(false);
     vi.advanceTimersByTime(30_000);
     expect(dead).toBe(true);
     keepAlive.stop();
