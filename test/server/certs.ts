@@ -1,6 +1,7 @@
 // A throw-away certificate authority and a server certificate for 127.0.0.1 / localhost, made
 // with the openssl command line so no key material is ever checked in.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +14,25 @@ export interface Certificates {
   readonly caPath: string;
   readonly cert: Buffer;
   readonly key: Buffer;
-  /** Deletes the directory holding the files. */
-  remove(): Promise<void>;
 }
 
-export async function createCertificates(): Promise<Certificates> {
+let shared: Promise<Certificates> | undefined;
+
+/**
+ * The certificates, made on first use and shared by every server of this process so that tests
+ * start quickly. The files are deleted when the process exits.
+ */
+export async function certificates(): Promise<Certificates> {
+  const pending = (shared ??= generate());
+  try {
+    return await pending;
+  } catch (err) {
+    shared = undefined;
+    throw err;
+  }
+}
+
+async function generate(): Promise<Certificates> {
   const dir = await mkdtemp(join(tmpdir(), 'msnp-server-'));
   const file = (name: string) => join(dir, name);
   try {
@@ -79,7 +94,8 @@ export async function createCertificates(): Promise<Certificates> {
     ]);
     const [cert, key] = await Promise.all([readFile(file('server.pem')), readFile(file('server.key'))]);
     await rm(file('ca.key'));
-    return { caPath: file('ca.pem'), cert, key, remove: () => rm(dir, { recursive: true, force: true }) };
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return { caPath: file('ca.pem'), cert, key };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`could not create TLS certificates with openssl: ${(err as Error).message}`, { cause: err });

@@ -3,7 +3,7 @@
 import type { Server as HttpsServer } from 'node:https';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { AccountStore, type AccountSpec } from './accounts';
-import { createCertificates } from './certs';
+import { certificates } from './certs';
 import { acceptDispatch } from './dispatch';
 import type { Hub } from './hub';
 import { acceptNotification, type NsSession } from './notification';
@@ -43,7 +43,7 @@ export interface RunningServer {
   switchboard: string;
   /** 'https://host:port/rdr/pprdr.asp' */
   nexus: string;
-  /** Absolute path of the CA certificate (PEM) that signed the HTTPS certificate. */
+  /** Absolute path of the CA certificate (PEM) that signed the HTTPS certificate; deleted when the process exits. */
   ca: string;
   /** Sends OUT SSD to connected clients, then closes everything. */
   close(): Promise<void>;
@@ -70,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const store = new AccountStore(options.accounts, options.stateDir);
   const tickets = new TicketBook();
-  const certs = await createCertificates();
+  const certs = await certificates();
   const online = new Map<string, NsSession>();
   const hub: Hub = {
     store,
@@ -128,7 +128,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   } catch (err) {
     for (const server of servers) server.close();
-    await certs.remove();
     throw err;
   }
   hub.addresses.dispatch = hostPort(ds);
@@ -153,7 +152,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const deadline = Date.now() + hub.settings.latencyMs + 1000;
     while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     for (const socket of sockets) socket.destroy();
-    await certs.remove();
     log('stopped');
   };
 
