@@ -144,10 +144,6 @@ export class ElectronWindows implements WindowHost {
     return true;
   }
 
-  closeAll(): void {
-    for (const win of BrowserWindow.getAllWindows()) win.destroy();
-  }
-
   private create(route: WindowRoute, show: boolean, occupied: readonly Rect[]): BrowserWindow {
     const key = windowStateKey(route);
     const limits = SIZES[key];
