@@ -11,7 +11,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'general', label: 'General' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'sounds', label: 'Sounds' },
-  { id: 'accounts', label: 'Servers and passwords' },
+  { id: 'accounts', label: 'Accounts' },
 ];
 
 function serverText(server: ServerConfig): string {

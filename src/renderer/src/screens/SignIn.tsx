@@ -31,7 +31,7 @@ export function SignIn(): React.JSX.Element {
   const signOut = useSession((s) => s.signOut);
   const [accounts, setAccounts] = useState<SavedAccount[]>([]);
   const [presets, setPresets] = useState<ServerPreset[]>([]);
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(() => useSession.getState().lastEmail);
   const [password, setPassword] = useState('');
   const [status, setStatus] = useState<SettableStatus>('NLN');
   const [rememberMe, setRememberMe] = useState(false);
@@ -63,8 +63,9 @@ export function SignIn(): React.JSX.Element {
       (list) => {
         setAccounts(list.accounts);
         setPresets(list.presets);
-        const first = list.accounts[0];
-        if (first) applyAccount(first, list.presets);
+        const last = useSession.getState().lastEmail;
+        const account = list.accounts.find((a) => a.email === last) ?? (last === '' ? list.accounts[0] : undefined);
+        if (account) applyAccount(account, list.presets);
         else if (list.presets[0]) setServerChoice(list.presets[0].id);
       },
       (e: unknown) => setError(errorText(e)),

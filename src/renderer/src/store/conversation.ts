@@ -87,12 +87,16 @@ export function connectConversation(conversationId: string): () => void {
   const handlers: { [E in EventName]?: (payload: EventPayload<E>) => void } = {
     'conversation:opened': ({ participants }) => set({ participants }),
     'conversation:joined': ({ participant }) => {
+      // The person a conversation was started with joins it too; only newcomers are announced.
+      const known = useConversation.getState().participants.some((p) => p.email === participant.email);
       set((s) => ({ participants: [...s.participants.filter((p) => p.email !== participant.email), participant] }));
-      systemLine(`${nameOf(participant)} has joined the conversation.`);
+      if (!known) systemLine(`${nameOf(participant)} has joined the conversation.`);
     },
     'conversation:left': ({ email }) => {
-      const who = useConversation.getState().participants.find((p) => p.email === email);
-      set((s) => ({ participants: s.participants.filter((p) => p.email !== email) }));
+      const { participants } = useConversation.getState();
+      const who = participants.find((p) => p.email === email);
+      // The last person stays on the To: bar: the next message invites them again.
+      if (participants.length > 1) set({ participants: participants.filter((p) => p.email !== email) });
       stopTyping(email);
       systemLine(`${who ? nameOf(who) : email} has left the conversation.`);
     },

@@ -20,6 +20,8 @@ export interface SessionState {
   privacy: Privacy | null;
   /** Why the last session ended, when it was not the user's choice. */
   signOut: { reason: SignOutReason; message: string } | null;
+  /** Who was signed in last, so the sign-in screen that comes back still names them. */
+  lastEmail: string;
   addedYou: { email: string; displayName: string }[];
   notices: Notice[];
   settings: Preferences | null;
@@ -32,6 +34,7 @@ const initial: SessionState = {
   groups: [],
   privacy: null,
   signOut: null,
+  lastEmail: '',
   addedYou: [],
   notices: [],
   settings: null,
@@ -74,13 +77,15 @@ export function connectSession(schedule: Scheduler = frame): () => void {
   const unsubscribe = [
     msn.on('session:phase', ({ phase }) => set(phase === 'signed-out' ? { phase } : { phase, signOut: null })),
     msn.on('session:signed-in', ({ profile }) => set({ phase: 'online', profile, signOut: null })),
-    msn.on('session:signed-out', (signOut) =>
+    msn.on('session:signed-out', (signOut) => {
+      const { settings, profile, lastEmail } = useSession.getState();
       set({
         ...initial,
-        settings: useSession.getState().settings,
+        settings,
+        lastEmail: profile?.email ?? lastEmail,
         signOut: signOut.reason === 'user' ? null : signOut,
-      }),
-    ),
+      });
+    }),
     msn.on('session:error', ({ message }) => pushNotice(message)),
     msn.on('profile:changed', (profile) => set({ profile })),
     msn.on('privacy:changed', (privacy) => set({ privacy })),

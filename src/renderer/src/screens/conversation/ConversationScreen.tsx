@@ -144,7 +144,13 @@ function EmoticonPicker({
       }}
     >
       {EMOTICONS.map((e) => (
-        <button key={e.id} type="button" title={`${e.label} ${e.shortcuts[0]}`} onClick={() => onPick(e.shortcuts[0])}>
+        <button
+          key={e.id}
+          type="button"
+          title={`${e.label} ${e.shortcuts[0]}`}
+          aria-label={`${e.label} ${e.shortcuts[0]}`}
+          onClick={() => onPick(e.shortcuts[0])}
+        >
           <Emoticon id={e.id} shortcut={e.shortcuts[0]} />
         </button>
       ))}
@@ -216,16 +222,22 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     });
   };
 
+  /** Our side of the conversation, as it was when the message went out. */
+  const me = (): Participant => {
+    const own = useSession.getState().profile;
+    return { email: own?.email ?? '', displayName: own?.displayName ?? 'You' };
+  };
+
   const send = (): void => {
     const text = draft;
-    if (text.trim() === '' || !profile) return;
+    if (text.trim() === '') return;
     setDraft('');
     const { format } = style;
     call('conversation:send', { conversationId, text, format }).then(
       ({ messageIds }) =>
         addOutgoing({
           ids: messageIds,
-          from: { email: profile.email, displayName: profile.displayName },
+          from: me(),
           outgoing: true,
           text,
           format,
@@ -246,15 +258,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     }
     call('conversation:nudge', { conversationId }).then(
       () => {
-        if (profile) {
-          appendEntry({
-            kind: 'nudge',
-            key: entryKey(),
-            from: { email: profile.email, displayName: profile.displayName },
-            outgoing: true,
-            at: Date.now(),
-          });
-        }
+        appendEntry({ kind: 'nudge', key: entryKey(), from: me(), outgoing: true, at: Date.now() });
         shake();
         // Main sounds only the nudges that arrive; the sender hears their own here (not when Busy).
         if (useSession.getState().settings?.sounds.nudge && profile?.status !== 'BSY') playSound('nudge');

@@ -1,0 +1,124 @@
+// Fixtures for the end-to-end specs: a fresh reference server per test, one bridge (one running
+// app) per user, a browser context per user whose pages are that app's windows, and helpers to
+// sign in, open the windows the app asks for, and save screenshots.
+import { join } from 'node:path';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/ipc';
+import type { ServerPreset } from '../../src/shared/schemas';
+import { startServer, type AccountSpec, type RunningServer } from '../server';
+import { startBridge, type Bridge } from './bridge/bridge';
+
+export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
+
+export const CONTACT_LIST_VIEWPORT = { width: 330, height: 640 };
+export const CONVERSATION_VIEWPORT = { width: 580, height: 480 };
+
+export function presetFor(server: RunningServer): ServerPreset {
+  const [host = '127.0.0.1', port = '0'] = server.dispatch.split(':');
+  return {
+    id: 'reference',
+    label: 'Reference test server',
+    server: { host, port: Number(port), nexus: server.nexus, caFile: server.ca },
+  };
+}
+
+/** One user's running app and browser windows. */
+export class User {
+  constructor(
+    readonly email: string,
+    readonly password: string,
+    readonly bridge: Bridge,
+    readonly context: BrowserContext,
+  ) {}
+
+  /** Runs a command on this user's app directly, as another client would, and returns its value. */
+  async call<C extends CommandName>(channel: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
+    const result = await this.bridge.core.dispatch(channel, input, { senderId: 'test' });
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error.message}`);
+    return result.value as CommandOutput<C>;
+  }
+
+  /** Signs in without the UI (for the other side of a conversation). */
+  async signInDirectly(): Promise<void> {
+    const { presets } = await this.call('account:list', {});
+    const preset = presets[0];
+    if (!preset) throw new Error('no server preset');
+    await this.call('account:sign-in', {
+      email: this.email,
+      password: this.password,
+      status: 'NLN',
+      server: preset.server,
+      rememberMe: false,
+      rememberPassword: false,
+      signInAutomatically: false,
+    });
+  }
+
+  async openContactList(): Promise<Page> {
+    const page = await this.context.newPage();
+    await page.setViewportSize(CONTACT_LIST_VIEWPORT);
+    await page.goto(this.bridge.url);
+    return page;
+  }
+
+  /** Signs in through the sign-in screen and waits for the contact list. */
+  async signIn(page: Page, password = this.password): Promise<void> {
+    await page.getByLabel('E-mail address:').fill(this.email);
+    await page.getByLabel('Password:').fill(password);
+    await page.getByRole('button', { name: 'Sign In' }).click();
+    await expect(page.getByRole('tree', { name: 'Contacts' })).toBeVisible();
+  }
+
+  /** Opens the next conversation window the app asked for, as Electron would. */
+  async openRequestedConversation(): Promise<{ page: Page; conversationId: string }> {
+    const conversationId = await this.bridge.windows.nextConversation();
+    const page = await this.context.newPage();
+    await page.setViewportSize(CONVERSATION_VIEWPORT);
+    await page.goto(this.bridge.conversationUrl(conversationId));
+    await expect(page.getByRole('log', { name: 'Conversation' })).toBeVisible();
+    return { page, conversationId };
+  }
+}
+
+export interface Harness {
+  server(accounts: AccountSpec[]): Promise<RunningServer>;
+  user(server: RunningServer, account: AccountSpec): Promise<User>;
+  screenshot(page: Page, name: string): Promise<void>;
+}
+
+export const test = base.extend<{ msn: Harness }>({
+  msn: async ({ browser }, use) => {
+    const cleanups: (() => Promise<unknown>)[] = [];
+    const harness: Harness = {
+      server: async (accounts) => {
+        const server = await startServer({ accounts });
+        cleanups.push(() => server.close());
+        return server;
+      },
+      user: async (server, account) => {
+        const bridge = await startBridge({ presets: [presetFor(server)] });
+        cleanups.push(() => bridge.close());
+        const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
+        cleanups.push(() => context.close());
+        return new User(account.email, account.password, bridge, context);
+      },
+      screenshot: async (page, name) => {
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+      },
+    };
+    await use(harness);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  },
+});
+
+export { expect };
+
+/** Accounts that know each other, for specs that need a few people. */
+export function account(name: string, contacts: string[] = []): AccountSpec {
+  return {
+    email: `${name.toLowerCase()}@example.com`,
+    password: `${name.toLowerCase()}-secret`,
+    displayName: name,
+    contacts: contacts.map((c) => `${c.toLowerCase()}@example.com`),
+  };
+}
