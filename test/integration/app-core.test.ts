@@ -279,6 +279,24 @@ describe('app core against the reference server', () => {
     expect(second.windows.contactListShown).toBeGreaterThan(0);
   });
 
+  it('does not try an automatic sign-in whose password is gone from the keychain, and says so', async () => {
+    const app = harness();
+    app.settings.rememberAccount({
+      email: 'alice@example.com',
+      server: serverConfig(),
+      signInAutomatically: true,
+      status: 'NLN',
+    });
+    const signedOut = app.next('session:signed-out');
+    await app.core.start();
+    expect(await signedOut).toMatchObject({
+      reason: 'wrong-credentials',
+      message: expect.stringContaining('saved password'),
+    });
+    expect(app.events.some((e) => e.name === 'session:phase')).toBe(false);
+    expect(app.windows.contactListShown).toBe(1);
+  });
+
   it('reports a second sign-in elsewhere', async () => {
     const here = harness();
     await here.call('account:sign-in', signInInput('alice'));

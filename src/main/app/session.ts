@@ -82,10 +82,19 @@ export class SessionService {
     try {
       await client.signIn();
     } catch (err) {
-      // The client has already reported the end of the session (`signed-out`) unless it was cancelled.
-      throw toCommandError(err);
+      const error = toCommandError(err);
+      // The client reports the end itself (`signed-out`); this only covers a failure it did not report.
+      this.ended(client, err instanceof MsnpError ? signInFailureReason(err) : 'protocol-error', error.message);
+      throw error;
     }
-    await this.remember(input, password);
+    try {
+      await this.remember(input, password);
+    } catch (err) {
+      // Signed in all the same: say what could not be remembered rather than fail the sign-in.
+      this.deps.emit('session:error', {
+        message: `Your sign-in details could not be saved: ${toCommandError(err).message}`,
+      });
+    }
   }
 
   async signOut(): Promise<void> {
@@ -103,6 +112,7 @@ export class SessionService {
         reason: 'wrong-credentials',
         message: `${account.email} could not be signed in automatically: its saved password is missing`,
       });
+      this.deps.signedOutUnexpectedly();
       return;
     }
     await this.signIn({
