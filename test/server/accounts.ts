@@ -24,16 +24,24 @@ export function isAddress(text: string): boolean {
   return ADDRESS.test(text);
 }
 
-export const AccountSpecSchema = z
+export interface AccountSpec {
+  email: string;
+  password: string;
+  displayName: string;
+  /** E-mail addresses of other accounts; contacts are mutual. */
+  contacts: string[];
+}
+
+const AccountSpecSchema = z
   .object({
     email: z.string().regex(ADDRESS, 'must look like name@domain'),
     password: z.string().min(1),
-    displayName: z.string().min(1),
+    displayName: z.string().trim().min(1),
     contacts: z.array(z.string()),
   })
-  .strict();
+  .strict() satisfies z.ZodType<AccountSpec>;
+/** The accounts file: `{"accounts":[AccountSpec, …]}` and nothing else. */
 export const AccountsFileSchema = z.object({ accounts: z.array(AccountSpecSchema) }).strict();
-export type AccountSpec = z.infer<typeof AccountSpecSchema>;
 
 export interface Group {
   /** Number used by MSNP7–9; group 0 ("Other Contacts") is implicit and never stored. */
@@ -96,7 +104,8 @@ export class AccountStore {
   private readonly accounts = new Map<string, Account>();
   private readonly statePath: string | undefined;
 
-  constructor(specs: readonly AccountSpec[], stateDir?: string) {
+  constructor(input: readonly AccountSpec[], stateDir?: string) {
+    const specs = z.array(AccountSpecSchema).parse(input);
     specs.forEach((spec, i) => {
       const email = spec.email.toLowerCase();
       if (this.accounts.has(email)) throw new Error(`duplicate account ${email}`);

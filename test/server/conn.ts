@@ -20,7 +20,7 @@ export interface ConnOptions {
 export class Conn {
   readonly remoteAddress: string;
   readonly remotePort: number;
-  /** Set once the server decided to end the connection: later input is ignored. */
+  /** Set once either side ended the connection: later input is ignored. */
   closing = false;
   private readonly decoder: FrameDecoder;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -44,11 +44,8 @@ export class Conn {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.log(`socket error: ${err.message}`));
     socket.on('close', () => {
-      this.closing = true;
       this.clearTimers();
-      const handlers = this.closeHandlers;
-      this.closeHandlers = [];
-      for (const h of handlers) this.guard(h);
+      this.ended();
     });
   }
 
@@ -56,8 +53,9 @@ export class Conn {
     return this.socket.destroyed;
   }
 
+  /** Runs `handler` once, as soon as either side ends the connection. */
   onClose(handler: () => void): void {
-    if (this.socket.destroyed) this.guard(handler);
+    if (this.closing) this.guard(handler);
     else this.closeHandlers.push(handler);
   }
 
@@ -74,8 +72,8 @@ export class Conn {
   /** Ends the connection after everything queued so far has been sent. */
   close(reason: string): void {
     if (this.closing) return;
-    this.closing = true;
     this.log(`closing: ${reason}`);
+    this.ended();
     this.later(() => {
       this.socket.end();
       const t = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
@@ -86,8 +84,8 @@ export class Conn {
   /** Drops the connection at once, discarding queued output. */
   destroy(reason: string): void {
     if (this.socket.destroyed) return;
-    this.closing = true;
     this.log(`dropping: ${reason}`);
+    this.ended();
     this.socket.destroy();
   }
 
@@ -123,6 +121,13 @@ export class Conn {
       this.decoder.pendingBytes > 0 && !this.closing
         ? setTimeout(() => this.destroy('incomplete command stalled'), this.options.stallMs)
         : undefined;
+  }
+
+  private ended(): void {
+    this.closing = true;
+    const handlers = this.closeHandlers;
+    this.closeHandlers = [];
+    for (const h of handlers) this.guard(h);
   }
 
   /** A bug in a handler drops that client only; the server and everyone else carry on. */

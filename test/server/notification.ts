@@ -24,7 +24,7 @@ export interface Command {
   readonly signedIn?: boolean;
 }
 
-export const SETTABLE_STATUSES = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
+const SETTABLE_STATUSES = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
 const EMPTY_PSM = Buffer.from('<Data><PSM></PSM><CurrentMedia></CurrentMedia></Data>');
 /** Seconds until the next PNG, sent in QNG from MSNP9. */
 const PING_INTERVAL_S = 60;
@@ -89,7 +89,6 @@ export class NsSession implements HandshakeState {
   kick(reason: 'OTH' | 'SSD'): void {
     this.conn.send('OUT', [reason]);
     this.conn.close(`OUT ${reason}`);
-    this.signOut();
   }
 
   private onFrame({ name, params, payload }: Frame): void {
@@ -206,7 +205,7 @@ export class NsSession implements HandshakeState {
     );
   }
 
-  /** Leaves the online registry and tells watchers; safe to call more than once. */
+  /** Leaves the online registry and tells watchers. */
   private signOut(): void {
     if (this.challengeTimer) clearInterval(this.challengeTimer);
     this.challengeTimer = undefined;
@@ -249,7 +248,6 @@ export class NsSession implements HandshakeState {
     this.challengeTimer = setInterval(() => {
       if (this.challenge !== undefined) {
         this.conn.close('did not answer CHL');
-        this.signOut();
       } else {
         this.sendChallenge();
       }
@@ -274,7 +272,6 @@ export class NsSession implements HandshakeState {
     if (!right) {
       this.conn.error(540, trid);
       this.conn.close('wrong challenge response');
-      this.signOut();
       return;
     }
     this.challenge = undefined;

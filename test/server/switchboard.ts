@@ -58,11 +58,13 @@ class ChatSession {
 
   /** Idle timeout: everyone is told the others were dropped (`BYE email 1`), then disconnected. */
   private expire(): void {
-    for (const m of this.members.values()) {
-      for (const other of this.others(m.email)) m.conn.send('BYE', [other.email, 1]);
+    const members = [...this.members.values()];
+    // Ended first, so the closing connections below do not leave one by one with plain BYEs.
+    this.end();
+    for (const m of members) {
+      for (const other of members) if (other !== m) m.conn.send('BYE', [other.email, 1]);
       m.conn.close('switchboard idle');
     }
-    this.end();
   }
 
   end(): void {
@@ -111,7 +113,6 @@ class SbConnection {
   private onFrame({ name, params, payload }: Frame): void {
     if (name === 'OUT' && params.length === 0) {
       this.conn.close('client said OUT');
-      this.session?.leave(this);
       return;
     }
     const [trid, ...args] = params;
