@@ -3,7 +3,8 @@
 // `N passed, N failed` summing all runners (read from their JSON reports). Exits non-zero when
 // anything failed or when no test ran at all.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -91,7 +92,13 @@ if (existsSync(join(root, keychainConfig))) {
       'echo -n test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
       `"${bin('vitest')}" run --config ${keychainConfig} --reporter=default --reporter=json --outputFile.json="${report}"`,
     ].join(' && ');
-    const ok = run('keychain tests (D-Bus session, gnome-keyring)', 'dbus-run-session', ['--', 'sh', '-c', inner]);
+    // A fresh keyring directory, so a keyring left by an earlier run (with another password)
+    // cannot stay locked.
+    const keyrings = mkdtempSync(join(tmpdir(), 'msn-keyring-'));
+    const ok = run('keychain tests (D-Bus session, gnome-keyring)', 'dbus-run-session', ['--', 'sh', '-c', inner], {
+      env: { ...process.env, XDG_DATA_HOME: keyrings },
+    });
+    rmSync(keyrings, { recursive: true, force: true });
     countVitest('keychain tests', report, ok);
   } else if (ci) {
     totals.failed += 1;
