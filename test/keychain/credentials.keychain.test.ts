@@ -1,19 +1,25 @@
-// Against the real Secret Service (gnome-keyring in a private D-Bus session): what the app saves
+// Against a real Secret Service (gnome-keyring on a private D-Bus session bus): what the app saves
 // is really in the keychain, under the app id, and really gone after "forget me".
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import keytar from 'keytar';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeytarCredentialStore } from '../../src/main/app/credentials';
 import { APP_ID } from '../../src/main/app/identity';
+import { startSecretService, type SecretService } from './secret-service';
 
 // A service of our own per run, so the test never touches the app's real entries.
 const service = `${APP_ID}.test-${randomUUID()}`;
 const store = createKeytarCredentialStore(service);
 
+let secrets: SecretService;
+beforeAll(async () => {
+  secrets = await startSecretService();
+});
 afterAll(async () => {
   for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
+  await secrets.stop();
 });
 
 describe('credential store in the Secret Service', () => {
