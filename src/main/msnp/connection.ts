@@ -121,7 +121,10 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
         const frame = encodeCommand(name, [trid, ...params], options.payload);
         this.write(frame);
       } catch (err) {
-        reject(err);
+        // Not connected (state), or a param that would break the line (TypeError from the codec).
+        reject(
+          err instanceof MsnpError ? err : new MsnpError('invalid', String(err instanceof Error ? err.message : err)),
+        );
         return;
       }
       const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;

@@ -79,6 +79,12 @@ describe('MsnpConnection', () => {
     });
   });
 
+  it('rejects a param that would break the line as invalid input, sending nothing', async () => {
+    expect(await failure(connection.request('REG', ['1', 'two words', 0]))).toMatchObject({ kind: 'invalid' });
+    connection.sendWithoutTrid('PNG');
+    expect((await peer.read()).name).toBe('PNG');
+  });
+
   it('rejects a mapping that throws as a protocol error', async () => {
     const reply = connection.request('XFR', ['SB'], {
       map: () => {
