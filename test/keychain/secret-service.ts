@@ -1,17 +1,33 @@
 // A private Secret Service for the keychain tests: its own D-Bus session bus and a gnome-keyring
 // with a fresh, unlocked keyring in a temporary folder. The tests then never depend on, or touch,
 // the keyring of the machine or of the desktop they run in.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SecretService {
   stop(): Promise<void>;
 }
 
-/** The first line a child prints, which these daemons print once they are ready. */
+// A session bus that starts no services on demand: the only Secret Service on it is ours.
+const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;
+
+/** The first line a child prints: these daemons print one once they have started. */
 async function firstLine(child: ChildProcess, name: string): Promise<string> {
   const [data] = (await Promise.race([
     once(child.stdout as NodeJS.ReadableStream, 'data'),
@@ -20,6 +36,22 @@ async function firstLine(child: ChildProcess, name: string): Promise<string> {
     }),
   ])) as [Buffer];
   return data.toString('utf8').split('\n')[0] ?? '';
+}
+
+function secretsOwned(busAddress: string): boolean {
+  const reply = spawnSync(
+    'dbus-send',
+    [
+      `--bus=${busAddress}`,
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      'string:org.freedesktop.secrets',
+    ],
+    { encoding: 'utf8' },
+  );
+  return /boolean true/.test(reply.stdout);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -32,8 +64,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /** Must run before the first keychain call of the process: libsecret connects to the bus once. */
 export async function startSecretService(): Promise<SecretService> {
   const home = mkdtempSync(join(tmpdir(), 'keyring-'));
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const config = join(home, 'bus.conf');
+  writeFileSync(config, BUS_CONFIG);
+  const bus = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address=1'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const busAddress = (await firstLine(bus, 'dbus-daemon')).trim();
   process.env['DBUS_SESSION_BUS_ADDRESS'] = busAddress;
@@ -42,8 +76,12 @@ export async function startSecretService(): Promise<SecretService> {
     stdio: ['pipe', 'pipe', 'ignore'],
   });
   keyring.stdin?.end('keychain-tests');
-  // It prints its control socket once it has unlocked the keyring and taken its bus name.
   await firstLine(keyring, 'gnome-keyring-daemon');
+  // It takes its bus name just after starting; wait for that (a few tries at most).
+  for (let tries = 0; !secretsOwned(busAddress); tries++) {
+    if (tries === 100) throw new Error('gnome-keyring-daemon did not take the Secret Service name');
+    await sleep(20);
+  }
   return {
     stop: async () => {
       await stopChild(keyring);
