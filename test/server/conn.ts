@@ -49,10 +49,6 @@ export class Conn {
     });
   }
 
-  get closed(): boolean {
-    return this.socket.destroyed;
-  }
-
   /** Runs `handler` once, as soon as either side ends the connection. */
   onClose(handler: () => void): void {
     if (this.closing) this.guard(handler);

@@ -349,8 +349,19 @@ describe('sessions', () => {
     expect(await w.closed()).toEqual([]);
   });
 
-  it('answers OUT with OUT and hangs up', async () => {
+  it('answers 911 to USR S without USR I', async () => {
+    const w = await Wire.connect(server.notification);
+    w.send('VER 1 MSNP8 CVR0');
+    await w.line();
+    w.send('USR 2 TWN S t=x&p=y');
+    expect((await w.closed()).map((f) => f.text)).toEqual(['911 2']);
+  });
+
+  it('answers OUT with OUT and hangs up, but ignores OUT with a TrID', async () => {
     const w = await signInTwn(server, 'erin@example.com', 9);
+    w.send('OUT 5');
+    w.send('PNG');
+    expect(await w.line()).toBe('QNG 60');
     w.send('OUT');
     expect((await w.closed()).map((f) => f.text)).toEqual(['OUT']);
   });

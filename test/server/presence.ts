@@ -25,7 +25,7 @@ export function updateView(watcher: NsSession, email: string, ilnTrid?: string):
   const params = subject && presenceParams(subject, watcher.dialect);
   const key = params ? params.join(' ') : null;
   const before = watcher.seen.get(email);
-  if (ilnTrid === undefined && (before ?? null) === key) return;
+  if ((before ?? null) === key) return;
   watcher.seen.set(email, key);
   if (!subject || !params) {
     if (before) watcher.conn.send('FLN', [email]);
