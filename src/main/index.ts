@@ -10,7 +10,7 @@ import { APP_ID, USER_DATA_ENV } from './app/identity';
 import { presetsFromEnvironment } from './app/presets';
 import { INITIAL_SHELL_STATE, reduceShellState, type ShellState } from './app/shell-state';
 import { createSettingsStore } from './app/settings';
-import { contactListCloseAction, trayClick, type TrayAction } from './app/tray';
+import { contactListCloseAction, trayClick, trayEffect, type TrayAction } from './app/tray';
 import { IdleWatcher } from './electron/auto-away';
 import { ElectronNotifier } from './electron/notifier';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
@@ -81,16 +81,10 @@ async function start(): Promise<void> {
   const tray = new ElectronTray(
     resources,
     (action: TrayAction) => {
-      switch (action.type) {
-        case 'set-status':
-          return void dispatch('presence:set-status', { status: action.status });
-        case 'open':
-          return windows.showContactList();
-        case 'sign-out':
-          return void dispatch('account:sign-out', {});
-        case 'exit':
-          return app.quit();
-      }
+      const effect = trayEffect(action);
+      if (effect.kind === 'command') void dispatch(effect.channel, effect.payload);
+      else if (effect.kind === 'show-contact-list') windows.showContactList();
+      else app.quit();
     },
     () => (trayClick(windows.contactListState()) === 'hide' ? windows.hideContactList() : windows.showContactList()),
   );

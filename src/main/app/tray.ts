@@ -17,6 +17,26 @@ export type TrayAction =
   | { readonly type: 'sign-out' }
   | { readonly type: 'exit' };
 
+/** What a tray choice does: a command through the same validated path as the windows', or a shell action. */
+export type TrayEffect =
+  | { readonly kind: 'command'; readonly channel: 'presence:set-status'; readonly payload: { status: SettableStatus } }
+  | { readonly kind: 'command'; readonly channel: 'account:sign-out'; readonly payload: Record<string, never> }
+  | { readonly kind: 'show-contact-list' }
+  | { readonly kind: 'quit' };
+
+export function trayEffect(action: TrayAction): TrayEffect {
+  switch (action.type) {
+    case 'set-status':
+      return { kind: 'command', channel: 'presence:set-status', payload: { status: action.status } };
+    case 'sign-out':
+      return { kind: 'command', channel: 'account:sign-out', payload: {} };
+    case 'open':
+      return { kind: 'show-contact-list' };
+    case 'exit':
+      return { kind: 'quit' };
+  }
+}
+
 export type TrayMenuItem =
   | {
       readonly type: 'radio';

@@ -169,6 +169,8 @@ export class ElectronWindows implements WindowHost {
         allowRunningInsecureContent: false,
         webviewTag: false,
         navigateOnDragDrop: false,
+        // Alert sounds play in the contact-list window, often while it is hidden in the tray.
+        autoplayPolicy: 'no-user-gesture-required',
         spellcheck: true,
       },
     });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { commands } from '../../../src/shared/ipc';
 import { SettableStatus, Status } from '../../../src/shared/schemas';
 import {
   CHOOSABLE_STATUSES,
@@ -9,7 +10,7 @@ import {
   menuStatusOf,
   statusIcon,
 } from '../../../src/main/app/status';
-import { contactListCloseAction, trayClick, trayView, type TrayMenuItem } from '../../../src/main/app/tray';
+import { contactListCloseAction, trayClick, trayEffect, trayView, type TrayMenuItem } from '../../../src/main/app/tray';
 
 const labels = (menu: readonly TrayMenuItem[]): string[] => menu.map((i) => (i.type === 'separator' ? '—' : i.label));
 
@@ -131,5 +132,27 @@ describe('tray menu', () => {
     expect(contactListCloseAction('connecting', false)).toBe('hide');
     expect(contactListCloseAction('signed-out', false)).toBe('close');
     expect(contactListCloseAction('online', true)).toBe('close');
+  });
+
+  it('turns status choices and Sign out into contract commands, Open and Exit into shell actions', () => {
+    expect(trayEffect({ type: 'set-status', status: 'LUN' })).toEqual({
+      kind: 'command',
+      channel: 'presence:set-status',
+      payload: { status: 'LUN' },
+    });
+    expect(trayEffect({ type: 'sign-out' })).toEqual({ kind: 'command', channel: 'account:sign-out', payload: {} });
+    expect(trayEffect({ type: 'open' })).toEqual({ kind: 'show-contact-list' });
+    expect(trayEffect({ type: 'exit' })).toEqual({ kind: 'quit' });
+  });
+
+  it('issues commands the contract accepts', () => {
+    for (const status of CHOOSABLE_STATUSES) {
+      const effect = trayEffect({ type: 'set-status', status });
+      if (effect.kind !== 'command') throw new Error('expected a command');
+      expect(commands[effect.channel].input.safeParse(effect.payload).success).toBe(true);
+    }
+    const signOut = trayEffect({ type: 'sign-out' });
+    if (signOut.kind !== 'command') throw new Error('expected a command');
+    expect(commands[signOut.channel].input.safeParse(signOut.payload).success).toBe(true);
   });
 });
