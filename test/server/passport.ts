@@ -124,7 +124,7 @@ function handle(req: IncomingMessage, res: ServerResponse, options: PassportOpti
       res
         .writeHead(401, {
           'WWW-Authenticate':
-            'Passport1.4 da-status=failed,srealm=Passport.NET,ts=-3,prompt,cburl=http://www.passportimages.com/XPPassportLogo.gif,cbtxt=Type%20your%20e-mail%20address%20and%20password%20correctly.',
+            'Passport1.4 da-status=failed,srealm=Passport.NET,ts=-3,prompt,cbtxt=Type%20your%20e-mail%20address%20and%20password%20correctly.',
           PassportConfig: 'ConfigVersion=11',
           'Content-Length': 0,
         })
@@ -134,7 +134,7 @@ function handle(req: IncomingMessage, res: ServerResponse, options: PassportOpti
     const ticket = options.tickets.issue(account.email);
     res
       .writeHead(200, {
-        'Authentication-Info': `Passport1.4 da-status=success,tname=MSPAuth,tname=MSPProf,tname=MSPSec,from-PP='${ticket}',ru=http://messenger.msn.com`,
+        'Authentication-Info': `Passport1.4 da-status=success,tname=MSPAuth,tname=MSPProf,tname=MSPSec,from-PP='${ticket}'`,
         'Content-Length': 0,
       })
       .end();
