@@ -44,6 +44,24 @@ export function isAppUrl(url: string, devServerUrl: string | undefined): boolean
 }
 
 /**
+ * Whether an IPC call may use the contract: it must come from one of our windows, from its top
+ * frame (never an iframe), showing our own page.
+ */
+export function isTrustedSender(sender: {
+  readonly ourWindow: boolean;
+  readonly mainFrame: boolean;
+  readonly frameUrl: string | undefined;
+  readonly devServerUrl: string | undefined;
+}): boolean {
+  return (
+    sender.ourWindow &&
+    sender.mainFrame &&
+    sender.frameUrl !== undefined &&
+    isAppUrl(sender.frameUrl, sender.devServerUrl)
+  );
+}
+
+/**
  * A window may only move between routes of its own page (hash changes do not even ask); anything
  * else, a link clicked or a redirect, is refused.
  */

@@ -8,7 +8,7 @@ import {
   UserGestureGate,
   allowNavigation,
   isActivationInput,
-  isAppUrl,
+  isTrustedSender,
   isExternalLink,
 } from '../app/security';
 import { routeHash, windowStateKey, type WindowRoute, type WindowStateKey } from '../app/routes';
@@ -46,9 +46,11 @@ export class ElectronWindows implements WindowHost {
   }
 
   /** The sender id of an IPC call from one of our windows' top frames, or undefined for anyone else. */
-  senderIdOf(sender: WebContents, frameUrl: string | undefined, isMainFrame: boolean): string | undefined {
-    if (!this.senders.has(sender.id) || !isMainFrame || frameUrl === undefined) return undefined;
-    return isAppUrl(frameUrl, this.options.devServerUrl) ? String(sender.id) : undefined;
+  senderIdOf(sender: WebContents, frameUrl: string | undefined, mainFrame: boolean): string | undefined {
+    const ourWindow = this.senders.has(sender.id);
+    return isTrustedSender({ ourWindow, mainFrame, frameUrl, devServerUrl: this.options.devServerUrl })
+      ? String(sender.id)
+      : undefined;
   }
 
   /** Every window's contents, for broadcasting events. */

@@ -9,6 +9,7 @@ import {
   isActivationInput,
   isAppUrl,
   isExternalLink,
+  isTrustedSender,
   resolveAppRequest,
 } from '../../../src/main/app/security';
 
@@ -130,5 +131,26 @@ describe('links need a click', () => {
     expect(isActivationInput('keyDown', 'Space')).toBe(true);
     expect(isActivationInput('keyDown', 'A')).toBe(false);
     expect(isActivationInput('mouseMove')).toBe(false);
+  });
+});
+
+describe('IPC senders', () => {
+  const ok = { ourWindow: true, mainFrame: true, frameUrl: 'app://renderer/index.html#/', devServerUrl: undefined };
+
+  it('accepts the top frame of one of our windows showing our page', () => {
+    expect(isTrustedSender(ok)).toBe(true);
+    expect(
+      isTrustedSender({ ...ok, frameUrl: 'http://localhost:5173/#/', devServerUrl: 'http://localhost:5173' }),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['another webContents', { ourWindow: false }],
+    ['an iframe', { mainFrame: false }],
+    ['a frame whose address is unknown', { frameUrl: undefined }],
+    ['a page from elsewhere', { frameUrl: 'https://example.com/' }],
+    ['the dev server when not in development', { frameUrl: 'http://localhost:5173/' }],
+  ])('refuses %s', (_label, change) => {
+    expect(isTrustedSender({ ...ok, ...change })).toBe(false);
   });
 });
