@@ -5,7 +5,7 @@ import { MessengerClient, type MessengerClientOptions, type MessengerEvents } fr
 import { MsnpError } from '../../../src/main/msnp/errors';
 import { DaLoginCache } from '../../../src/main/msnp/passport';
 import { Contact, Group, Profile } from '../../../src/shared/schemas';
-import { ScriptedServer, type PeerConnection } from './ns-peer';
+import { ScriptedServer, type PeerConnection } from './scripted-peer';
 import { PassportStub } from './passport-stub';
 import { pick, randomInt, seeded } from './random';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serverToClientPayload, type Frame } from '../../../src/main/msnp/codec';
 import { MsnpConnection } from '../../../src/main/msnp/connection';
 import { MsnpError } from '../../../src/main/msnp/errors';
-import { ScriptedServer, type PeerConnection } from './ns-peer';
+import { ScriptedServer, type PeerConnection } from './scripted-peer';
 
 async function failure(promise: Promise<unknown>): Promise<MsnpError> {
   const err: unknown = await promise.then(

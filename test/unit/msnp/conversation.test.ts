@@ -16,7 +16,8 @@ import {
   buildTypingPayload,
   parseMessage,
 } from '../../../src/main/msnp/format';
-import { FakeSwitchboardServer, acceptUsr, type PeerConnection } from './switchboard-peer';
+import { ScriptedServer, type PeerConnection } from './scripted-peer';
+import { acceptUsr } from './switchboard-peer';
 
 /** The notification side, played by the test. */
 class FakeLink extends TypedEmitter<{ invitation: SwitchboardInvitation; ended: string }> implements NotificationLink {
@@ -24,7 +25,7 @@ class FakeLink extends TypedEmitter<{ invitation: SwitchboardInvitation; ended: 
   xfrCount = 0;
   failNextXfr: Error | undefined;
 
-  constructor(private readonly server: FakeSwitchboardServer) {
+  constructor(private readonly server: ScriptedServer) {
     super();
   }
 
@@ -60,12 +61,12 @@ class FakeLink extends TypedEmitter<{ invitation: SwitchboardInvitation; ended: 
   }
 }
 
-let server: FakeSwitchboardServer;
+let server: ScriptedServer;
 let link: FakeLink;
 let manager: ConversationManager;
 
 beforeEach(async () => {
-  server = await FakeSwitchboardServer.start();
+  server = await ScriptedServer.start();
   link = new FakeLink(server);
   manager = new ConversationManager(link, { joinTimeoutMs: 60_000 });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MsnpError } from '../../../src/main/msnp/errors';
 import { login, type LoginOptions, type LoginResult, type LoginStep } from '../../../src/main/msnp/login';
 import { DaLoginCache } from '../../../src/main/msnp/passport';
-import { ScriptedServer } from './ns-peer';
+import { ScriptedServer } from './scripted-peer';
 import { PassportStub } from './passport-stub';
 
 async function failure(promise: Promise<unknown>): Promise<MsnpError> {

@@ -2,13 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MsnpError } from '../../../src/main/msnp/errors';
 import { buildTextPayload, DEFAULT_FORMAT, MAX_PAYLOAD_BYTES } from '../../../src/main/msnp/format';
 import { Switchboard, type SwitchboardEvents } from '../../../src/main/msnp/switchboard';
-import { FakeSwitchboardServer, acceptUsr, type PeerConnection } from './switchboard-peer';
+import { ScriptedServer, type PeerConnection } from './scripted-peer';
+import { acceptUsr } from './switchboard-peer';
 
-let server: FakeSwitchboardServer;
+let server: ScriptedServer;
 const opened: Switchboard[] = [];
 
 beforeEach(async () => {
-  server = await FakeSwitchboardServer.start();
+  server = await ScriptedServer.start();
 });
 
 afterEach(async () => {
@@ -72,7 +73,7 @@ describe('opening a session (USR)', () => {
   it('rejects when nothing listens', async () => {
     const port = server.port;
     await server.close();
-    server = await FakeSwitchboardServer.start();
+    server = await ScriptedServer.start();
     await expect(Switchboard.connect({ ...options, port })).rejects.toMatchObject({ kind: 'network' });
   });
 });

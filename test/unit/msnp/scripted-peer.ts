@@ -1,5 +1,5 @@
-// A scripted notification server for unit tests: the test reads what the client sends, frame by
-// frame, and writes the exact bytes a server would answer, quirks included.
+// A scripted MSNP server (notification or switchboard) for unit tests: the test reads what the
+// client sends, frame by frame, and writes the exact bytes a server would answer, quirks included.
 import { createServer, type Server, type Socket } from 'node:net';
 import { FrameDecoder, clientToServerPayload, type Frame } from '../../../src/main/msnp/codec';
 
@@ -52,6 +52,13 @@ export class PeerConnection {
     this.socket.write(text);
   }
 
+  /** Writes one command line and, when given, its payload with the byte length appended. */
+  write(line: string, payload?: Buffer | string): void {
+    const body = payload === undefined ? undefined : Buffer.from(payload);
+    const head = body === undefined ? line : `${line} ${body.length}`;
+    this.socket.write(Buffer.concat([Buffer.from(`${head}\r\n`), body ?? Buffer.alloc(0)]));
+  }
+
   /** Resolves once the client has closed the connection. */
   async closed(): Promise<void> {
     if (this.ended) return;
@@ -90,8 +97,10 @@ export class ScriptedServer {
     return new ScriptedServer(server, address.port);
   }
 
+  readonly host = '127.0.0.1';
+
   get address(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   /** The next client connection. */
