@@ -81,7 +81,7 @@ export class User {
 }
 
 export interface Harness {
-  server(accounts: AccountSpec[]): Promise<RunningServer>;
+  server(accounts: AccountSpec[], options?: { latencyMs?: number }): Promise<RunningServer>;
   user(server: RunningServer, account: AccountSpec): Promise<User>;
   screenshot(page: Page, name: string): Promise<void>;
 }
@@ -89,9 +89,10 @@ export interface Harness {
 export const test = base.extend<{ msn: Harness }>({
   msn: async ({ browser }, use) => {
     const cleanups: (() => Promise<unknown>)[] = [];
+    const problems: string[] = [];
     const harness: Harness = {
-      server: async (accounts) => {
-        const server = await startServer({ accounts });
+      server: async (accounts, options = {}) => {
+        const server = await startServer({ accounts, ...options });
         cleanups.push(() => server.close());
         return server;
       },
@@ -100,6 +101,11 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
         cleanups.push(() => context.close());
+        // Any script error or CSP violation in a window fails the test.
+        context.on('weberror', (error) => problems.push(`${account.email}: ${error.error().message}`));
+        context.on('console', (message) => {
+          if (message.type() === 'error') problems.push(`${account.email}: ${message.text()}`);
+        });
         return new User(account.email, account.password, bridge, context);
       },
       screenshot: async (page, name) => {
@@ -107,7 +113,9 @@ export const test = base.extend<{ msn: Harness }>({
       },
     };
     await use(harness);
+    const seen = [...problems];
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    expect(seen, 'errors in the windows').toEqual([]);
   },
 });
 

@@ -19,6 +19,20 @@ test('signs in with the right password and shows the contact list', async ({ msn
   await expect(page.getByRole('treeitem', { name: 'Offline (1)' })).toBeVisible();
 });
 
+test('shows each step while signing in', async ({ msn }) => {
+  // A slow server, so the steps stay on screen long enough to be seen.
+  const server = await msn.server([alice, bob], { latencyMs: 300 });
+  const user = await msn.user(server, alice);
+  const page = await user.openContactList();
+  await page.getByLabel('E-mail address:').fill(alice.email);
+  await page.getByLabel('Password:').fill(alice.password);
+  await page.getByRole('button', { name: 'Sign In' }).click();
+  await expect(page.getByRole('status')).toContainText('Checking your e-mail address and password...');
+  await msn.screenshot(page, 'signing-in');
+  await expect(page.getByRole('status')).toContainText('Getting your contact list...');
+  await expect(page.getByRole('tree', { name: 'Contacts' })).toBeVisible();
+});
+
 test('explains a wrong password and keeps the form', async ({ msn }) => {
   const server = await msn.server([alice, bob]);
   const user = await msn.user(server, alice);

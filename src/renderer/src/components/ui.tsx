@@ -48,7 +48,15 @@ export function Dialog({
 }
 
 export type MenuItem =
-  | { kind?: 'item'; label: string; onSelect: () => void; disabled?: boolean; checked?: boolean }
+  | {
+      kind?: 'item';
+      label: string;
+      onSelect: () => void;
+      disabled?: boolean;
+      checked?: boolean;
+      /** Drawn in the margin in place of the check mark (the status menu's bubbles). */
+      icon?: React.ReactNode;
+    }
   | { kind: 'submenu'; label: string; items: MenuItem[]; disabled?: boolean }
   | { kind: 'separator' };
 
@@ -164,7 +172,9 @@ export function Menu({
               aria-disabled={item.disabled || undefined}
               aria-haspopup={item.kind === 'submenu' || undefined}
               aria-checked={item.kind !== 'submenu' && item.checked !== undefined ? item.checked : undefined}
-              className={`menu-item${i === active ? ' active' : ''}${item.kind === 'submenu' ? ' has-submenu' : ''}`}
+              className={`menu-item${i === active ? ' active' : ''}${item.kind === 'submenu' ? ' has-submenu' : ''}${
+                item.kind !== 'submenu' && item.checked ? ' checked' : ''
+              }`}
               onMouseEnter={() => {
                 setActive(i);
                 if (item.kind === 'submenu' && !item.disabled) openSubmenu(i);
@@ -172,7 +182,7 @@ export function Menu({
               }}
               onClick={() => activate(i)}
             >
-              <span className="menu-check">{item.kind !== 'submenu' && item.checked ? '•' : ''}</span>
+              <span className="menu-check">{item.kind !== 'submenu' && (item.icon ?? (item.checked ? '•' : ''))}</span>
               {item.label}
             </li>
           ),

@@ -75,7 +75,15 @@ export function connectSession(schedule: Scheduler = frame): () => void {
   }, schedule);
   const { msn } = window;
   const unsubscribe = [
-    msn.on('session:phase', ({ phase }) => set(phase === 'signed-out' ? { phase } : { phase, signOut: null })),
+    msn.on('session:phase', ({ phase }) => {
+      if (phase !== 'signed-out') {
+        set({ phase, signOut: null });
+        return;
+      }
+      // The phase can change before `session:signed-out` arrives: remember who it was already.
+      const { profile, lastEmail } = useSession.getState();
+      set({ phase, lastEmail: profile?.email ?? lastEmail });
+    }),
     msn.on('session:signed-in', ({ profile }) => set({ phase: 'online', profile, signOut: null })),
     msn.on('session:signed-out', (signOut) => {
       const { settings, profile, lastEmail } = useSession.getState();

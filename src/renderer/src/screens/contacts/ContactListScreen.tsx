@@ -167,6 +167,12 @@ export function ContactListScreen(): React.JSX.Element {
             placeholder="Find a contact..."
             value={query}
             onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              // Down from the search box goes into the (filtered) list, as in the classic client.
+              if (e.key !== 'ArrowDown') return;
+              e.preventDefault();
+              document.querySelector<HTMLElement>('.contact-tree [data-email]')?.focus();
+            }}
           />
         </label>
         <button

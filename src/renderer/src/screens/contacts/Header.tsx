@@ -115,6 +115,7 @@ export function Header(): React.JSX.Element | null {
             ...MENU_STATUSES.map((status) => ({
               label: STATUS_LABELS[status],
               checked: profile.status === status,
+              icon: <StatusIcon status={status} />,
               onSelect: () => setStatus(status),
             })),
             { kind: 'separator' as const },
