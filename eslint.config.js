@@ -60,6 +60,23 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', engineForbidden] },
   },
   {
+    files: ['src/main/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*'],
+              message: 'The services layer must run without Electron: take an interface.',
+            },
+            { group: ['**/renderer/**', '**/preload/**'], message: 'The services never depend on the UI side.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -3,8 +3,7 @@
 // `N passed, N failed` summing all runners (read from their JSON reports). Exits non-zero when
 // anything failed or when no test ran at all.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -83,26 +82,18 @@ check('build (main, preload, renderer bundles)', bin('electron-vite'), ['build']
 
 vitest('unit and integration tests', 'vitest.config.ts', join(reports, 'vitest.json'));
 
-// Keychain tests need a Secret Service: a private D-Bus session with an unlocked gnome-keyring.
+// Keychain tests start their own D-Bus bus and gnome-keyring (test/keychain/secret-service.ts).
 const keychainConfig = 'vitest.keychain.config.ts';
 if (existsSync(join(root, keychainConfig))) {
-  if (has('dbus-run-session') && has('gnome-keyring-daemon')) {
-    const report = join(reports, 'vitest-keychain.json');
-    const inner = [
-      'echo -n test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
-      `"${bin('vitest')}" run --config ${keychainConfig} --reporter=default --reporter=json --outputFile.json="${report}"`,
-    ].join(' && ');
-    // A fresh keyring directory, so a keyring left by an earlier run (with another password)
-    // cannot stay locked.
-    const keyrings = mkdtempSync(join(tmpdir(), 'msn-keyring-'));
-    const ok = run('keychain tests (D-Bus session, gnome-keyring)', 'dbus-run-session', ['--', 'sh', '-c', inner], {
-      env: { ...process.env, XDG_DATA_HOME: keyrings },
-    });
-    rmSync(keyrings, { recursive: true, force: true });
-    countVitest('keychain tests', report, ok);
+  if (has('dbus-daemon') && has('dbus-send') && has('gnome-keyring-daemon')) {
+    vitest(
+      'keychain tests (private D-Bus session, gnome-keyring)',
+      keychainConfig,
+      join(reports, 'vitest-keychain.json'),
+    );
   } else if (ci) {
     totals.failed += 1;
-    problems.push('keychain tests: dbus-run-session or gnome-keyring-daemon missing');
+    problems.push('keychain tests: dbus-daemon, dbus-send or gnome-keyring-daemon missing');
   } else {
     console.log('\n▷ keychain tests skipped: install dbus and gnome-keyring to run them');
   }
