@@ -115,6 +115,12 @@ export interface MessengerClientOptions {
   readonly reconnect?: BackoffOptions | false;
   /** Where learnt Passport login URLs are kept; defaults to one cache shared by the process. */
   readonly daLoginCache?: DaLoginCache;
+  /**
+   * Sends sign-in commands that do not wait on each other's replies together (VER, CVR and USR I;
+   * SYN, CHG and PNG), relying on the server answering in order as MSNP servers do. Default true;
+   * turn it off for a server that mishandles it.
+   */
+  readonly pipelining?: boolean;
 }
 
 const SETTABLE: readonly SettableStatus[] = ['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN'];
@@ -507,6 +513,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
       ...(this.options.daLoginCache === undefined ? {} : { daLoginCache: this.options.daLoginCache }),
       ...(this.options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.options.connectTimeoutMs }),
       requestTimeoutMs: this.requestTimeoutMs,
+      ...(this.options.pipelining === undefined ? {} : { pipelining: this.options.pipelining }),
       signal,
       onStep: (step) => {
         if (step === 'ver') progress('authenticating');
@@ -514,8 +521,13 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
       onAuthenticated: (session) => this.attach(session),
     });
     progress('syncing');
-    await this.downloadLists();
-    await this.goOnline();
+    if (this.options.pipelining === false) {
+      await this.downloadLists();
+      await this.goOnline(false);
+    } else {
+      // The server answers SYN before it reads CHG, so the initial presence still follows the list.
+      await Promise.all([this.downloadLists(), this.goOnline(true)]);
+    }
     if (signal.aborted) throw new MsnpError('state', 'Sign-in cancelled');
     this.setPhase('online');
     this.announce(reconnecting);
@@ -576,19 +588,27 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     });
   }
 
-  private async goOnline(): Promise<void> {
+  /** CHG, the personal message (MSNP11+), then a ping; sent together when `pipelined`. */
+  private async goOnline(pipelined: boolean): Promise<void> {
     const { dialect } = this.session();
     const status = this.desiredStatus;
-    await this.call(statusCommand(dialect, status, this.clientId), {
-      map: () => this.model.updateProfile({ status }),
-    });
-    if (dialect >= 11 && this.desiredPersonalMessage !== undefined) {
-      await this.sendPersonalMessage(this.desiredPersonalMessage);
-    }
+    const personalMessage = this.desiredPersonalMessage;
+    const keepAlive = this.keepAlive;
+    const steps: Array<() => Promise<unknown>> = [
+      () =>
+        this.call(statusCommand(dialect, status, this.clientId), { map: () => this.model.updateProfile({ status }) }),
+    ];
+    if (dialect >= 11 && personalMessage !== undefined) steps.push(() => this.sendPersonalMessage(personalMessage));
     // The initial presence follows the CHG reply and the server answers in order, so once a
     // ping is answered the burst is complete.
-    const keepAlive = this.keepAlive;
-    if (!keepAlive || !(await keepAlive.ping())) throw new MsnpError('timeout', 'The server stopped answering');
+    steps.push(async () => {
+      if (!keepAlive || !(await keepAlive.ping())) throw new MsnpError('timeout', 'The server stopped answering');
+    });
+    if (pipelined) {
+      await Promise.all(steps.map((step) => step()));
+      return;
+    }
+    for (const step of steps) await step();
   }
 
   private announce(reconnected: boolean): void {

@@ -8,9 +8,28 @@ import { MsnpError } from './errors';
 /** Login URLs learnt from a nexus, by nexus URL, so later sign-ins skip the nexus. */
 export class DaLoginCache {
   private readonly entries = new Map<string, string>();
+  /** Nexus lookups started ahead of need (`prefetchLoginUrl`); undefined when one failed. */
+  private readonly lookups = new Map<string, Promise<string | undefined>>();
 
   get(nexusUrl: string): string | undefined {
     return this.entries.get(nexusUrl);
+  }
+
+  /** The cached login URL, or the one a lookup in flight finds. */
+  async settled(nexusUrl: string): Promise<string | undefined> {
+    return this.entries.get(nexusUrl) ?? (await this.lookups.get(nexusUrl));
+  }
+
+  /** Records a lookup in flight until it ends. */
+  track(nexusUrl: string, lookup: Promise<string | undefined>): void {
+    this.lookups.set(nexusUrl, lookup);
+    void lookup.finally(() => {
+      if (this.lookups.get(nexusUrl) === lookup) this.lookups.delete(nexusUrl);
+    });
+  }
+
+  looking(nexusUrl: string): boolean {
+    return this.lookups.has(nexusUrl);
   }
 
   set(nexusUrl: string, loginUrl: string): void {
@@ -48,10 +67,36 @@ interface HttpAnswer {
   readonly headers: IncomingHttpHeaders;
 }
 
+/** What a nexus lookup needs: no credentials, nothing from the notification server. */
+export type NexusOptions = Pick<
+  PassportOptions,
+  'nexusUrl' | 'ca' | 'allowInsecure' | 'timeoutMs' | 'cache' | 'signal'
+>;
+
+/**
+ * Starts looking up the login URL when it is not cached yet. It depends on nothing the
+ * notification server says, so it can overlap the sign-in's first round trips there; a failure
+ * is left for `passportTicket`, which asks the nexus again and reports it.
+ */
+export function prefetchLoginUrl(options: NexusOptions): void {
+  const cache = options.cache ?? sharedDaLoginCache;
+  if (cache.get(options.nexusUrl) !== undefined || cache.looking(options.nexusUrl)) return;
+  cache.track(
+    options.nexusUrl,
+    discoverLoginUrl(options).then(
+      (loginUrl) => {
+        cache.set(options.nexusUrl, loginUrl);
+        return loginUrl;
+      },
+      () => undefined,
+    ),
+  );
+}
+
 /** Resolves with the ticket to send in `USR TWN S`; rejects with an `auth`, `passport` or `timeout` MsnpError. */
 export async function passportTicket(options: PassportOptions): Promise<string> {
   const cache = options.cache ?? sharedDaLoginCache;
-  const cached = cache.get(options.nexusUrl);
+  const cached = await cache.settled(options.nexusUrl);
   if (cached !== undefined) {
     try {
       return await login(cached, options);
@@ -66,7 +111,7 @@ export async function passportTicket(options: PassportOptions): Promise<string> 
   return login(loginUrl, options);
 }
 
-async function discoverLoginUrl(options: PassportOptions): Promise<string> {
+async function discoverLoginUrl(options: NexusOptions): Promise<string> {
   const answer = await get(options.nexusUrl, {}, options);
   if (answer.status !== 200) throw new MsnpError('passport', `Passport nexus answered HTTP ${answer.status}`);
   const loginUrl = daLoginFrom(headerValue(answer.headers, 'passporturls'));
@@ -141,7 +186,7 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-function get(target: string, headers: Record<string, string>, options: PassportOptions): Promise<HttpAnswer> {
+function get(target: string, headers: Record<string, string>, options: NexusOptions): Promise<HttpAnswer> {
   let url: URL;
   try {
     url = new URL(target);

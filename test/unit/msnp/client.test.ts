@@ -186,6 +186,38 @@ describe('MessengerClient', () => {
     expect(client.displayName).toBe('Alice Smith');
   });
 
+  it('sends SYN, CHG and PNG together once signed in, or one at a time without pipelining', async () => {
+    for (const pipelining of [true, false]) {
+      make({ pipelining });
+      const signedIn = client.signIn();
+      const peer = await ns.accept();
+      await peer.answer('VER', 'MSNP11');
+      await peer.answer('CVR', '7.5.0324 7.5.0324 7.5.0324 https://e https://e');
+      await peer.answer('USR', 'TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1');
+      const usr = await peer.expect('USR');
+      peer.send(`USR ${usr.params[0]} OK alice@example.com 1 0\r\n`);
+      const syn = await peer.expect('SYN');
+      const list = `SYN ${syn.params[0]} 2000-01-01T00:00:00.0-00:00 2000-01-01T00:00:00.0-00:00 1 0\r\n`;
+      const bob = `LST N=bob@example.com F=Bob C=${BOB_GUID} 11\r\n`;
+      if (pipelining) {
+        const chg = await peer.expect('CHG');
+        await peer.expect('PNG');
+        // Answered in order, as servers do: the list, then the initial presence, then the pong.
+        peer.send(
+          `${list}${bob}CHG ${chg.params[0]} NLN 0\r\nILN ${chg.params[0]} NLN bob@example.com Bob 0\r\nQNG 60\r\n`,
+        );
+      } else {
+        peer.send(`${list}${bob}`);
+        const chg = await peer.answer('CHG', 'NLN 0');
+        peer.send(`ILN ${chg.params[0]} NLN bob@example.com Bob 0\r\n`);
+        await pong(peer);
+      }
+      await signedIn;
+      expect(client.getContact('bob@example.com')?.status).toBe('NLN');
+      await client.signOut();
+    }
+  });
+
   it('reports presence changes once each', async () => {
     const peer = await online();
     const before = events.length;

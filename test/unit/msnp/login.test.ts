@@ -127,8 +127,10 @@ describe('login', () => {
     const peer = await ns.accept();
     const ver = await peer.answer('VER', 'MSNP11');
     expect(ver.params.slice(1)).toEqual(['MSNP12', 'MSNP11', 'CVR0']);
-    const cvr = await peer.answer('CVR', '7.0.0816 7.0.0816 7.0.0816 https://e https://e');
-    expect(cvr.params[6]).toBe('7.0.0816');
+    const cvr = await peer.answer('CVR', '7.5.0324 7.5.0324 7.5.0324 https://e https://e');
+    // Sent before the server chose: the version of the highest dialect offered, like the
+    // official client that always reported its own version.
+    expect(cvr.params[6]).toBe('7.5.0324');
     await peer.answer('USR', 'TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1');
     const twnS = await peer.expect('USR');
     expect(twnS.params[3]).toBe('0f3a9c1e55b2d47a8e01');
@@ -138,6 +140,66 @@ describe('login', () => {
     expect(session.dialect).toBe(11);
     expect(session.displayName).toBeUndefined();
     expect(authenticated).toHaveLength(1);
+  });
+
+  it('MSNP8+: sends VER, CVR and USR I together and asks the nexus while they travel', async () => {
+    passport.issue('0f3a9c1e55b2d47a8e01');
+    const nexusAsked = new Promise<void>((resolve) =>
+      passport.route('/rdr/pprdr.asp', (_req, res) => {
+        resolve();
+        res.writeHead(200, { PassportURLs: `DALogin=${passport.origin}/login2.srf` }).end();
+      }),
+    );
+    const result = login(options({ port: ns.port, dialects: [12, 11] }));
+    const peer = await ns.accept();
+    const sent = [await peer.read(), await peer.read(), await peer.read()];
+    expect(sent.map((f) => f.name)).toEqual(['VER', 'CVR', 'USR']);
+    await nexusAsked;
+    const [ver, cvr, usr] = sent.map((f) => f.params[0] ?? '');
+    peer.send(
+      `VER ${ver} MSNP12\r\nCVR ${cvr} 7.5.0324 7.5.0324 7.5.0324 https://e https://e\r\n` +
+        `USR ${usr} TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1\r\n`,
+    );
+    const twnS = await peer.expect('USR');
+    expect(twnS.params.slice(1)).toEqual(['TWN', 'S', '0f3a9c1e55b2d47a8e01']);
+    peer.send(`USR ${twnS.params[0]} OK alice@example.com 1 0\r\n`);
+    session = await result;
+    expect(session.dialect).toBe(12);
+    expect(passport.hits('/rdr/pprdr.asp')).toBe(1);
+    expect(steps).toEqual(['connect', 'ver', 'cvr', 'usr-initial', 'passport', 'usr-subsequent']);
+  });
+
+  it('asks the nexus again when the early lookup failed', async () => {
+    passport.issue('0f3a9c1e55b2d47a8e01');
+    let nexusHits = 0;
+    passport.route('/rdr/pprdr.asp', (_req, res) => {
+      nexusHits++;
+      if (nexusHits === 1) res.writeHead(503).end();
+      else res.writeHead(200, { PassportURLs: `DALogin=${passport.origin}/login2.srf` }).end();
+    });
+    const result = login(options({ port: ns.port, dialects: [12] }));
+    const peer = await ns.accept();
+    await peer.answer('VER', 'MSNP12');
+    await peer.answer('CVR', '7.5.0324 7.5.0324 7.5.0324 https://e https://e');
+    await peer.answer('USR', 'TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1');
+    const twnS = await peer.expect('USR');
+    peer.send(`USR ${twnS.params[0]} OK alice@example.com 1 0\r\n`);
+    session = await result;
+    expect(nexusHits).toBe(2);
+  });
+
+  it('without pipelining waits for each reply, and CVR names the version of the dialect chosen', async () => {
+    passport.issue('0f3a9c1e55b2d47a8e01');
+    const result = login(options({ port: ns.port, dialects: [12, 11], pipelining: false }));
+    const peer = await ns.accept();
+    await peer.answer('VER', 'MSNP11');
+    const cvr = await peer.answer('CVR', '7.0.0816 7.0.0816 7.0.0816 https://e https://e');
+    expect(cvr.params[6]).toBe('7.0.0816');
+    await peer.answer('USR', 'TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1');
+    const twnS = await peer.expect('USR');
+    peer.send(`USR ${twnS.params[0]} OK alice@example.com 1 0\r\n`);
+    session = await result;
+    expect(session.dialect).toBe(11);
   });
 
   it('takes the first offered dialect when an old server echoes several', async () => {
