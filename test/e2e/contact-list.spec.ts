@@ -98,6 +98,11 @@ test('adds, blocks, unblocks and deletes a contact', async ({ msn }) => {
   await page.getByRole('menuitem', { name: 'Unblock' }).click();
   await expect(daveRow.getByRole('img', { name: /blocked/ })).toHaveCount(0);
 
+  await me.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await daveRow.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Copy E-mail Address' }).click();
+  await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe('dave@example.com');
+
   await daveRow.click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Delete Contact' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete Contact' });

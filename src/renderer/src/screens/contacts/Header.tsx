@@ -1,6 +1,6 @@
 // The top of the contact list: display picture, own name (click to edit), status menu and the
 // personal message ("Type a personal message").
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { DisplayName, PersonalMessage, type SettableStatus } from '../../../../shared/schemas';
 import { DisplayPicture, Glyph, StatusIcon } from '../../components/art';
 import { RichText } from '../../components/RichText';
@@ -27,14 +27,26 @@ function InlineEdit({
   className: string;
 }): React.JSX.Element {
   const [draft, setDraft] = useState<string | null>(null);
+  // Enter saves and removes the input, which may blur it: the edit must end only once.
+  const editing = useRef(false);
   if (draft === null) {
     return (
-      <button type="button" className={`inline-edit ${className}`} aria-label={label} onClick={() => setDraft(value)}>
+      <button
+        type="button"
+        className={`inline-edit ${className}`}
+        aria-label={label}
+        onClick={() => {
+          editing.current = true;
+          setDraft(value);
+        }}
+      >
         {value === '' ? <span className="placeholder">{placeholder}</span> : <RichText text={value} />}
       </button>
     );
   }
   const save = (): void => {
+    if (!editing.current) return;
+    editing.current = false;
     const text = draft.trim();
     setDraft(null);
     if (text === value || !validate(text)) return;
@@ -52,7 +64,10 @@ function InlineEdit({
       onBlur={save}
       onKeyDown={(e) => {
         if (e.key === 'Enter') save();
-        else if (e.key === 'Escape') setDraft(null);
+        else if (e.key === 'Escape') {
+          editing.current = false;
+          setDraft(null);
+        }
       }}
     />
   );
