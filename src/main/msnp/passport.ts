@@ -2,7 +2,7 @@
 // Authorization header → ticket from Authentication-Info. See the protocol notes, LOGIN.md §6.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { MsnpError } from './errors';
 
 /** Login URLs learnt from a nexus, by nexus URL, so later sign-ins skip the nexus. */
@@ -186,6 +186,23 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+/** TLS settings trusting the system roots plus one extra CA, by that CA's PEM text. */
+const secureContexts = new Map<string, SecureContext>();
+
+/**
+ * Building these parses every root certificate, about 10 ms of CPU: once per extra CA, not once
+ * per Passport request (two of which are on the sign-in's critical path).
+ */
+function secureContextWith(ca: string | Buffer): SecureContext {
+  const key = typeof ca === 'string' ? ca : ca.toString('latin1');
+  let context = secureContexts.get(key);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, ca] });
+    secureContexts.set(key, context);
+  }
+  return context;
+}
+
 function get(target: string, headers: Record<string, string>, options: NexusOptions): Promise<HttpAnswer> {
   let url: URL;
   try {
@@ -215,7 +232,7 @@ function get(target: string, headers: Record<string, string>, options: NexusOpti
     };
     const req = insecure
       ? httpRequest(url, common)
-      : httpsRequest(url, { ...common, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
+      : httpsRequest(url, { ...common, ...(options.ca ? { secureContext: secureContextWith(options.ca) } : {}) });
     req.setTimeout(timeoutMs, () => {
       req.destroy(new MsnpError('timeout', `Passport (${url.host}) did not answer within ${timeoutMs} ms`));
     });
