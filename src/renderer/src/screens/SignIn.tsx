@@ -148,6 +148,7 @@ export function SignIn(): React.JSX.Element {
         <div className="sign-in-logo">
           <Logo size={80} />
         </div>
+        <h1 className="sign-in-title">Sign in to Messenger</h1>
         {problem && (
           <div className="sign-in-error" role="alert">
             {problem}
