@@ -11,19 +11,19 @@ import { call, errorText } from '../../lib/api';
 import { createRateLimiter } from '../../lib/batch';
 import { contactName, isBlocked } from '../../lib/contactList';
 import { contactKey } from '../../lib/contactsState';
+import { entryKey } from '../../lib/conversationLog';
 import { EMOTICONS } from '../../lib/emoticons';
 import { parseOwnStyle, textStyle, type OwnStyle } from '../../lib/format';
 import { STATUS_LABELS, isOnline } from '../../lib/status';
 import { lastMessageLine } from '../../lib/words';
-import { addOutgoing, appendEntry, shake, systemLine, useConversation } from '../../store/conversation';
 import { playSound } from '../../sounds';
+import { addOutgoing, appendEntry, shake, systemLine, useConversation } from '../../store/conversation';
 import { useSession } from '../../store/session';
-import { entryKey } from '../../lib/conversationLog';
 import { FontDialog } from './FontDialog';
 import { Log } from './Log';
 
 /** The longest message the contract accepts; main splits it into protocol-sized parts. */
-export const MAX_MESSAGE_LENGTH = commands['conversation:send'].input.shape.text.maxLength ?? 16384;
+const MAX_MESSAGE_LENGTH = commands['conversation:send'].input.shape.text.maxLength ?? 16384;
 /** The counter appears once the text is this close to the limit. */
 const COUNTER_FROM = 400;
 /** The classic client refused a nudge sooner than this after the previous one. */
