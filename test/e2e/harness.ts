@@ -10,8 +10,9 @@ import { startBridge, type Bridge } from './bridge/bridge';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
 
-export const CONTACT_LIST_VIEWPORT = { width: 330, height: 640 };
-export const CONVERSATION_VIEWPORT = { width: 580, height: 480 };
+// The app's default window sizes.
+export const CONTACT_LIST_VIEWPORT = { width: 320, height: 640 };
+export const CONVERSATION_VIEWPORT = { width: 520, height: 440 };
 
 export function presetFor(server: RunningServer): ServerPreset {
   const [host = '127.0.0.1', port = '0'] = server.dispatch.split(':');
