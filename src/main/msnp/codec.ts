@@ -165,34 +165,18 @@ export function encodeName(text: string): string {
 }
 
 /**
- * Decodes percent-escapes at the byte level and leaves raw UTF-8 alone (Escargot only escapes
- * `%`, space, CR and LF). A malformed escape or invalid UTF-8 falls back to the raw text.
+ * Decodes percent-escapes as UTF-8 and leaves raw UTF-8 alone (Escargot only escapes `%`, space,
+ * CR and LF). A malformed escape or invalid UTF-8 falls back to the raw text. Runs for every
+ * name in every presence line, so it leans on the built-in decoder, which does exactly this for
+ * well-formed text (all text read from the wire is).
  */
 export function decodeName(text: string): string {
   if (!text.includes('%')) return text;
-  const raw = Buffer.from(text, 'utf8');
-  const out = Buffer.alloc(raw.length);
-  let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const b = raw[i] as number;
-    if (b === 0x25 && i + 2 < raw.length && isHex(raw[i + 1]) && isHex(raw[i + 2])) {
-      out[n++] = parseInt(String.fromCharCode(raw[i + 1] as number, raw[i + 2] as number), 16);
-      i += 2;
-    } else if (b === 0x25) {
-      return text;
-    } else {
-      out[n++] = b;
-    }
-  }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(0, n));
+    return decodeURIComponent(text);
   } catch {
     return text;
   }
-}
-
-function isHex(b: number | undefined): boolean {
-  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 }
 
 /** An RFC-822-style MSG payload: header lines, an empty line, then the body. */

@@ -246,6 +246,8 @@ describe('name encoding', () => {
     expect(decodeName('100%')).toBe('100%');
     expect(decodeName('%zz')).toBe('%zz');
     expect(decodeName('%C3')).toBe('%C3');
+    expect(decodeName('%FF%20x')).toBe('%FF%20x');
+    expect(decodeName('😀%20%F0%9F%98%80')).toBe('😀 😀');
     expect(decodeName('plain')).toBe('plain');
   });
 });
