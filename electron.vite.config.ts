@@ -24,6 +24,18 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // The dev server injects styles and the React refresh preamble inline; only `npm run dev`
+        // relaxes the page's CSP for them. Built bundles keep the strict policy.
+        name: 'dev-server-inline-csp',
+        apply: 'serve',
+        transformIndexHtml: (html: string) =>
+          html
+            .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+            .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+      },
+    ],
   },
 });
