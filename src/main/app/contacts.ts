@@ -4,7 +4,7 @@
 // renderer re-renders a few times, not once per contact.
 import type { EventPayload } from '../../shared/ipc';
 import type { Contact, Group, Privacy } from '../../shared/schemas';
-import { isOnline } from './status';
+import { isOnline } from '../../shared/status';
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;

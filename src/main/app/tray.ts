@@ -2,7 +2,8 @@
 // click means. The Electron tray only renders this and feeds the choices back as commands.
 import type { SessionPhase, SettableStatus, Status } from '../../shared/schemas';
 import { PRODUCT_NAME } from './identity';
-import { CHOOSABLE_STATUSES, STATUS_LABELS, menuStatusOf, statusIcon, type StatusIcon } from './status';
+import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../shared/status';
+import { menuStatusOf, statusIcon, type StatusIcon } from './status';
 
 export interface TrayState {
   readonly phase: SessionPhase;

@@ -3,13 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../../src/shared/ipc';
 import { SettableStatus, Status } from '../../../src/shared/schemas';
-import {
-  CHOOSABLE_STATUSES,
-  STATUS_ICONS,
-  STATUS_LABELS,
-  menuStatusOf,
-  statusIcon,
-} from '../../../src/main/app/status';
+import { CHOOSABLE_STATUSES, STATUS_LABELS, STATUS_TONES } from '../../../src/shared/status';
+import { menuStatusOf, statusIcon } from '../../../src/main/app/status';
 import { contactListCloseAction, trayClick, trayEffect, trayView, type TrayMenuItem } from '../../../src/main/app/tray';
 
 const labels = (menu: readonly TrayMenuItem[]): string[] => menu.map((i) => (i.type === 'separator' ? '—' : i.label));
@@ -45,7 +40,7 @@ describe('status mapping', () => {
   });
 
   it('has the artwork for every icon family in resources', () => {
-    for (const icon of STATUS_ICONS) {
+    for (const icon of STATUS_TONES) {
       expect(existsSync(resolve(import.meta.dirname, `../../../resources/tray/${icon}.png`))).toBe(true);
       expect(existsSync(resolve(import.meta.dirname, `../../../resources/tray/${icon}@2x.png`))).toBe(true);
     }

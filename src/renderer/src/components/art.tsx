@@ -1,7 +1,7 @@
 // Our own artwork, drawn as SVG: status bubbles, the display-picture placeholder, the logo and the
 // toolbar glyphs. Gradients live once in <SvgDefs/> (mounted at the root) so every icon shares them.
 import type { Status } from '../../../shared/schemas';
-import { STATUS_LABELS, statusTone, type StatusTone } from '../lib/status';
+import { STATUS_LABELS, statusTone, type StatusTone } from '../../../shared/status';
 
 const toneStops: Record<StatusTone, [string, string, string]> = {
   online: ['#c9f7a5', '#4cc425', '#237a0e'],

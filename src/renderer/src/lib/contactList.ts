@@ -1,7 +1,7 @@
 // Turns the contact list into the rows the list shows: group headers with counts and contacts,
 // sorted and filtered. Pure, so it is cheap to recompute once per presence batch.
 import type { Contact, Group } from '../../../shared/schemas';
-import { isOnline } from './status';
+import { isOnline } from '../../../shared/status';
 
 export type ListView = 'groups' | 'status';
 

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/schemas';
 import { Logo, StatusIcon } from '../components/art';
 import { call, errorText } from '../lib/api';
-import { MENU_STATUSES, STATUS_LABELS } from '../lib/status';
+import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../shared/status';
 import { phaseMessage, signOutMessage } from '../lib/words';
 import { clearSignOut, useSession } from '../store/session';
 
@@ -190,7 +190,7 @@ export function SignIn(): React.JSX.Element {
           <span className="status-select">
             <StatusIcon status={status} />
             <select value={status} onChange={(e) => setStatus(e.target.value as SettableStatus)}>
-              {MENU_STATUSES.map((s) => (
+              {CHOOSABLE_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {STATUS_LABELS[s]}
                 </option>

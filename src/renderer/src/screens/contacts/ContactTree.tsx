@@ -5,7 +5,7 @@ import { StatusIcon } from '../../components/art';
 import { RichText } from '../../components/RichText';
 import { buildRows, contactName, isBlocked, type ListRow, type ListView } from '../../lib/contactList';
 import { contactKey } from '../../lib/contactsState';
-import { STATUS_LABELS, isOnline } from '../../lib/status';
+import { STATUS_LABELS, isOnline } from '../../../../shared/status';
 import { useSession } from '../../store/session';
 
 export type RowAction =

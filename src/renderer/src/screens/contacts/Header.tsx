@@ -6,7 +6,7 @@ import { DisplayPicture, Glyph, StatusIcon } from '../../components/art';
 import { RichText } from '../../components/RichText';
 import { Menu } from '../../components/ui';
 import { call, errorText } from '../../lib/api';
-import { MENU_STATUSES, STATUS_LABELS } from '../../lib/status';
+import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../../shared/status';
 import { pushNotice, useSession } from '../../store/session';
 
 function InlineEdit({
@@ -127,7 +127,7 @@ export function Header(): React.JSX.Element | null {
           y={menu.y}
           onClose={() => setMenu(null)}
           items={[
-            ...MENU_STATUSES.map((status) => ({
+            ...CHOOSABLE_STATUSES.map((status) => ({
               label: STATUS_LABELS[status],
               checked: profile.status === status,
               icon: <StatusIcon status={status} />,

@@ -14,7 +14,7 @@ import { contactKey } from '../../lib/contactsState';
 import { entryKey } from '../../lib/conversationLog';
 import { EMOTICONS } from '../../lib/emoticons';
 import { parseOwnStyle, textStyle, type OwnStyle } from '../../lib/format';
-import { STATUS_LABELS, isOnline } from '../../lib/status';
+import { STATUS_LABELS, isOnline } from '../../../../shared/status';
 import { lastMessageLine } from '../../lib/words';
 import { playSound } from '../../sounds';
 import { addOutgoing, appendEntry, shake, systemLine, useConversation } from '../../store/conversation';
