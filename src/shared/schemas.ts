@@ -113,6 +113,16 @@ export const TextFormat = z.object({
 });
 export type TextFormat = z.infer<typeof TextFormat>;
 
+/** The style of a message that carries none, and the starting style of our own. */
+export const DEFAULT_FORMAT: TextFormat = {
+  font: 'Segoe UI',
+  effects: { bold: false, italic: false, underline: false, strikethrough: false },
+  color: '#000000',
+  charset: '0',
+  pitchFamily: '22',
+  rightToLeft: false,
+};
+
 export const ConversationId = z.string().min(1).max(64);
 
 export const Participant = z.object({

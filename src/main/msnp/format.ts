@@ -1,19 +1,12 @@
 // Switchboard message payloads: text with X-MMS-IM-Format, typing notifications, nudges, and the
 // splitting of long text under the switchboard's payload limit. Pure functions, no I/O.
-import type { TextFormat } from '../../shared/schemas';
+import { DEFAULT_FORMAT, type TextFormat } from '../../shared/schemas';
 import { buildMime, decodeName, encodeName, mediaType, parseMime } from './codec';
 
 /** Largest MSG payload a switchboard accepts; servers drop the connection above it. */
 export const MAX_PAYLOAD_BYTES = 1664;
 
-export const DEFAULT_FORMAT: TextFormat = {
-  font: 'Segoe UI',
-  effects: { bold: false, italic: false, underline: false, strikethrough: false },
-  color: '#000000',
-  charset: '0',
-  pitchFamily: '22',
-  rightToLeft: false,
-};
+export { DEFAULT_FORMAT };
 
 const FONT_MAX_CHARS = 64;
 const WIRE_HEX = /^[0-9a-f]{1,4}$/i;

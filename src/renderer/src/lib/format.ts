@@ -1,6 +1,6 @@
 // Message styles from X-MMS-IM-Format (decoded by main into TextFormat) turned into CSS, plus the
 // user's own style. Font size never travels on the wire, so it is a local display choice.
-import { TextFormat, type TextFormat as Format } from '../../../shared/schemas';
+import { DEFAULT_FORMAT, TextFormat, type TextFormat as Format } from '../../../shared/schemas';
 
 export const FONTS: readonly { name: string; pitchFamily: string }[] = [
   { name: 'Arial', pitchFamily: '22' },
@@ -35,14 +35,7 @@ export const COLORS: readonly string[] = [
   '#c0c0c0',
 ];
 
-export const DEFAULT_FORMAT: Format = {
-  font: 'Segoe UI',
-  effects: { bold: false, italic: false, underline: false, strikethrough: false },
-  color: '#000000',
-  charset: '0',
-  pitchFamily: '22',
-  rightToLeft: false,
-};
+export { DEFAULT_FORMAT };
 
 export const DEFAULT_FONT_SIZE = 10;
 
