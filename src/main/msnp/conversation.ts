@@ -97,7 +97,8 @@ class Conversation {
   /** Switchboards that are open and joined; messages go out on the first with someone in it. */
   readonly switchboards = new Set<Switchboard>();
   queue: Outgoing[] = [];
-  inflight: Outgoing[] = [];
+  /** Sent, awaiting their ACK, in sending order; a set so each ACK removes its message at once. */
+  readonly inflight = new Set<Outgoing>();
   opening: Promise<Switchboard> | undefined;
   lastTypingSent = Number.NEGATIVE_INFINITY;
   readonly typing = new Map<string, NodeJS.Timeout>();
@@ -264,7 +265,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     for (const timer of conv.typing.values()) clearTimeout(timer);
     conv.typing.clear();
     const unsent = [...conv.inflight, ...conv.queue];
-    conv.inflight = [];
+    conv.inflight.clear();
     conv.queue = [];
     for (const sb of conv.switchboards) sb.leave();
     conv.switchboards.clear();
@@ -308,12 +309,12 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
       return;
     }
     item.sentOn = sb;
-    conv.inflight.push(item);
+    conv.inflight.add(item);
     const done = (outcome: Outcome): void => {
       // Not ours any more: it was queued again (or failed) when its switchboard went away.
       if (item.sentOn !== sb) return;
       item.sentOn = undefined;
-      conv.inflight = conv.inflight.filter((i) => i !== item);
+      conv.inflight.delete(item);
       item.settle(outcome);
     };
     sb.sendAcked(item.payload).then(
@@ -333,8 +334,9 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
   private retire(conv: Conversation, sb: Switchboard): void {
     conv.switchboards.delete(sb);
     const requeued: Outgoing[] = [];
-    conv.inflight = conv.inflight.filter((item) => {
-      if (item.sentOn !== sb) return true;
+    for (const item of conv.inflight) {
+      if (item.sentOn !== sb) continue;
+      conv.inflight.delete(item);
       item.sentOn = undefined;
       if (item.attempts >= MAX_SEND_ATTEMPTS) {
         item.settle({
@@ -344,8 +346,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
       } else {
         requeued.push(item);
       }
-      return false;
-    });
+    }
     conv.queue = [...requeued, ...conv.queue];
     sb.leave();
     this.pump(conv);
