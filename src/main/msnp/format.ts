@@ -184,6 +184,10 @@ export function splitText(text: string, format: TextFormat, maxPayloadBytes = MA
   const budget = maxPayloadBytes - buildMime(textHeaders(format)).length;
   // 4 bytes is the largest UTF-8 character: below that some text could never be sent.
   if (budget < 4) throw new RangeError(`the message headers leave no room for text in ${maxPayloadBytes} bytes`);
+  const wire = toWireText(text);
+  // Most messages fit: no need to find the user-perceived characters.
+  if (wire === '') return [];
+  if (Buffer.byteLength(wire, 'utf8') <= budget) return [fromWireText(wire)];
   const parts: string[] = [];
   let current: { unit: string; size: number }[] = [];
   let currentBytes = 0;
@@ -210,7 +214,7 @@ export function splitText(text: string, format: TextFormat, maxPayloadBytes = MA
     current = current.slice(count);
     currentBytes -= bytes;
   };
-  for (const unit of units(toWireText(text), budget)) {
+  for (const unit of units(wire, budget)) {
     const size = Buffer.byteLength(unit, 'utf8');
     while (current.length > 0 && currentBytes + size > budget) cut();
     current.push({ unit, size });
