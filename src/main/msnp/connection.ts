@@ -174,6 +174,12 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
 
   private write(bytes: Buffer): void {
     if (!this.isOpen) throw new MsnpError('state', 'Not connected');
+    // Commands written in the same tick (a pipelined sign-in, a burst of messages) leave in one
+    // system call rather than one each; they go out as soon as the current code has run.
+    if (this.socket.writableCorked === 0) {
+      this.socket.cork();
+      process.nextTick(() => this.socket.uncork());
+    }
     this.socket.write(bytes);
   }
 
