@@ -23,7 +23,7 @@ export function report(row: Omit<BenchRow, 'ratio'> & { ratio?: number }): Bench
   return out;
 }
 
-export function round(n: number): number {
+function round(n: number): number {
   return Math.abs(n) >= 100 ? Math.round(n * 10) / 10 : Math.round(n * 1000) / 1000;
 }
 
@@ -57,11 +57,6 @@ export function bestOfInTurn(runs: number, a: () => number, b: () => number): [n
     bestB = Math.min(bestB, b());
   }
   return [bestA, bestB];
-}
-
-/** Seconds since `start` (from `process.hrtime.bigint()`). */
-export function since(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
 /** Microseconds of CPU (user + system) this process has used. */
