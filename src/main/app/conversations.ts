@@ -40,6 +40,11 @@ export class ConversationsService {
   private readonly conversations = new Map<string, AppConversation>();
   private readonly byEngine = new Map<string, AppConversation>();
   private manager: ConversationManager | undefined;
+  /**
+   * Ids of received entries only need to be unique in this process; a counter costs a few bytes
+   * where a UUID string costs hundreds in V8, times every message kept in history.
+   */
+  private received = 0;
   private detachManager: (() => void)[] = [];
   /** Set while we call the engine's `open`, whose `opened` event we then ignore. */
   private openingOurs = false;
@@ -76,10 +81,12 @@ export class ConversationsService {
       manager.on('message', ({ conversationId, from, text, format, at }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
+        // One participant object per person, shared by every entry of theirs.
+        const sender = conv.participants.get(from.email) ?? from;
         this.record(conv, {
           kind: 'message',
-          id: randomUUID(),
-          from,
+          id: `received-${++this.received}`,
+          from: sender,
           outgoing: false,
           text,
           ...(format === undefined ? {} : { format }),
