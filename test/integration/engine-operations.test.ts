@@ -58,6 +58,15 @@ describe.each([5, 7, 9, 10, 11, 12])('MSNP%i', (dialect) => {
     expect(fresh.getContact('alice@example.com')?.lists).toEqual(['FL', 'AL', 'RL']);
   });
 
+  it('asks at sign-in about someone who added you while you were offline', async () => {
+    const alice = await online('alice@example.com', dialect);
+    await alice.addContact('dave@example.com');
+    const dave = clientFor(server, 'dave@example.com', { protocols: [dialect] });
+    const asked = waitFor(dave, 'added-you');
+    await dave.signIn();
+    expect(await asked).toEqual({ email: 'alice@example.com', displayName: 'Alice Smith' });
+  });
+
   it('blocks and unblocks: the blocked contact sees you go offline and come back', async () => {
     const [alice, bob] = [await online('alice@example.com', dialect), await online('bob@example.com', dialect)];
     const hidden = presenceOf(bob, 'alice@example.com', (c) => c.status === 'FLN');

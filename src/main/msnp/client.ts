@@ -30,7 +30,7 @@ import {
 } from './commands';
 import type { MsnpConnection, RequestOptions } from './connection';
 import { ConversationManager } from './conversation';
-import { ContactList } from './contact-list';
+import { ContactList, isPendingAddition } from './contact-list';
 import { TypedEmitter } from './emitter';
 import { MsnpError, isErrorCode, serverError } from './errors';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
@@ -76,6 +76,7 @@ export interface MessengerEvents {
   /**
    * Someone added you to their list and you have neither allowed nor blocked them: answer with
    * `respondToAddition` (or, when `privacy.gtc` is `N`, the user asked not to be prompted).
+   * Also sent after sign-in for each such person who added you while you were offline.
    */
   'added-you': { email: string; displayName: string };
   'groups-changed': Group[];
@@ -621,6 +622,14 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     });
     this.announced = true;
     for (const contact of this.model.contacts()) if (contact.status !== 'FLN') this.emit('presence', contact);
+    // People who added us while we were offline are asked about once per sign-in, as the classic
+    // client did; a reconnection would only ask again about the same people.
+    if (!reconnected) {
+      for (const contact of this.model.contacts()) {
+        if (isPendingAddition(contact))
+          this.emit('added-you', { email: contact.email, displayName: contact.displayName });
+      }
+    }
   }
 
   // --- incoming ------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ describe('MessengerClient', () => {
     return peer;
   }
 
-  it('signs in and announces the profile, the list with its presence, then who is online', async () => {
+  it('signs in and announces the profile, the list with its presence, who is online, then who is pending', async () => {
     await online();
     const names = events.map((e) => (e.event === 'state' ? `state:${e.payload}` : e.event));
     expect(names).toEqual([
@@ -155,7 +155,13 @@ describe('MessengerClient', () => {
       'signed-in',
       'contact-list',
       'presence',
+      'added-you',
     ]);
+    // Dave (PL) added us while we were offline.
+    expect(events.find((e) => e.event === 'added-you')?.payload).toEqual({
+      email: 'dave@example.com',
+      displayName: 'Dave',
+    });
     const signedIn = events.find((e) => e.event === 'signed-in');
     expect(signedIn?.payload).toEqual({
       protocol: 'MSNP11',
