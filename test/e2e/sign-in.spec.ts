@@ -1,5 +1,12 @@
 import { account, expect, test } from './harness';
 
+/** What the progress recorder uses in the page (the specs compile without the DOM library). */
+interface PageGlobals {
+  progressSeen: string[];
+  document: { body: unknown; querySelector(selector: string): { textContent: string | null } | null };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void };
+}
+
 const alice = account('Alice', ['Bob']);
 const bob = account('Bob');
 
@@ -26,11 +33,33 @@ test('shows each step while signing in', async ({ msn }) => {
   const page = await user.openContactList();
   await page.getByLabel('E-mail address:').fill(alice.email);
   await page.getByLabel('Password:').fill(alice.password);
+  // Each step shows for about one round trip: record every text the progress line shows rather
+  // than polling for it, which could look between two changes.
+  await page.evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    const seen: string[] = [];
+    page.progressSeen = seen;
+    new page.MutationObserver(() => {
+      const text = page.document.querySelector('[role="status"]')?.textContent;
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(page.document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByRole('button', { name: 'Sign In' }).click();
   await expect(page.getByRole('status')).toContainText('Checking your e-mail address and password...');
   await msn.screenshot(page, 'signing-in');
-  await expect(page.getByRole('status')).toContainText('Getting your contact list...');
   await expect(page.getByRole('tree', { name: 'Contacts' })).toBeVisible();
+  const seen = await page.evaluate(() => (globalThis as unknown as PageGlobals).progressSeen);
+  const steps = [
+    'Connecting to the server...',
+    'Checking your e-mail address and password...',
+    'Getting your contact list...',
+  ];
+  const order = steps.map((step) => seen.findIndex((text) => text.includes(step)));
+  // Every step was shown, in this order.
+  expect(
+    order.every((at, i) => at >= 0 && (i === 0 || at > (order[i - 1] ?? -1))),
+    seen.join(' | '),
+  ).toBe(true);
 });
 
 test('explains a wrong password and keeps the form', async ({ msn }) => {
