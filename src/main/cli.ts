@@ -6,6 +6,7 @@ import { MessengerClient, type MessengerClientOptions } from './msnp/client';
 import { MsnpError } from './msnp/errors';
 import { DEFAULT_FORMAT } from './msnp/format';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, parseHostPort } from './msnp/login';
+import { SettableStatus } from '../shared/schemas';
 
 const USAGE = `Usage: MSN_PASSWORD=... npm run --silent cli -- --server HOST:PORT --email EMAIL [options]
 
@@ -31,9 +32,6 @@ const EXIT_REFUSED = 1;
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 3;
 const EXIT_INCOMPLETE = 4;
-
-type Status = NonNullable<MessengerClientOptions['status']>;
-const STATUSES: readonly Status[] = ['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN'];
 
 class UsageError extends Error {}
 
@@ -82,8 +80,8 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     throw new UsageError('set the password in the MSN_PASSWORD environment variable');
   const protocols = values.protocols === undefined ? undefined : parseProtocols(values.protocols);
   const status = values.status?.toUpperCase();
-  if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
-    throw new UsageError(`--status must be one of ${STATUSES.join(' ')}`);
+  if (status !== undefined && !SettableStatus.safeParse(status).success) {
+    throw new UsageError(`--status must be one of ${SettableStatus.options.join(' ')}`);
   }
   if ((values['send-to'] === undefined) !== (values.text === undefined)) {
     throw new UsageError('--send-to and --text go together');
@@ -114,7 +112,7 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       email: values.email,
       password,
       ...(protocols === undefined ? {} : { protocols }),
-      ...(status === undefined ? {} : { status: status as Status }),
+      ...(status === undefined ? {} : { status: status as SettableStatus }),
       // A checking tool reports a lost connection instead of hiding it behind reconnection.
       reconnect: false,
     },

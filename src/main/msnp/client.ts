@@ -3,16 +3,16 @@
 // after an unexpected loss. Electron-free; the app layer and the CLI drive it through its
 // methods and typed events.
 import { readFile } from 'node:fs/promises';
-import type {
-  Contact,
-  Group,
-  ListName,
-  Privacy,
-  Profile,
-  ServerConfig,
-  SessionPhase,
+import {
   SettableStatus,
-  SignOutReason,
+  type Contact,
+  type Group,
+  type ListName,
+  type Privacy,
+  type Profile,
+  type ServerConfig,
+  type SessionPhase,
+  type SignOutReason,
 } from '../../shared/schemas';
 import { challengeResponse, productKeyFor } from './challenge';
 import { decodeName, encodeName, type Frame } from './codec';
@@ -124,7 +124,6 @@ export interface MessengerClientOptions {
   readonly pipelining?: boolean;
 }
 
-const SETTABLE: readonly SettableStatus[] = ['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN'];
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 const MAX_DISPLAY_NAME_BYTES = 387;
 const MAX_PERSONAL_MESSAGE = 129;
@@ -192,7 +191,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         `Unsupported protocol versions: ${unknown.map((d) => `MSNP${d}`).join(', ') || 'none'}`,
       );
     }
-    if (options.status !== undefined && !SETTABLE.includes(options.status)) {
+    if (options.status !== undefined && !SettableStatus.options.includes(options.status)) {
       throw new MsnpError('invalid', `Not a status: ${String(options.status)}`);
     }
     this.options = { ...options, email: options.email.trim().toLowerCase() };
@@ -292,7 +291,8 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   }
 
   setStatus(status: SettableStatus): Promise<void> {
-    if (!SETTABLE.includes(status)) return Promise.reject(new MsnpError('invalid', `Not a status: ${String(status)}`));
+    if (!SettableStatus.options.includes(status))
+      return Promise.reject(new MsnpError('invalid', `Not a status: ${String(status)}`));
     return this.run(async ({ dialect }) => {
       await this.call(statusCommand(dialect, status, this.clientId), {
         map: () => this.applyProfile({ status }),

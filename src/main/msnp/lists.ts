@@ -2,7 +2,7 @@
 // protocol notes, LISTS.md). They take the params of a frame and return plain records, or
 // undefined for a line they cannot read, which callers ignore: later dialects append fields and
 // servers differ, so nothing here throws.
-import type { ListName, Status } from '../../shared/schemas';
+import { Status, type ListName } from '../../shared/schemas';
 import { decodeName } from './codec';
 import { isListName, listsFromMask } from './contact-list';
 
@@ -25,7 +25,6 @@ export interface ClassicListLine {
 
 const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const NUMBER = /^\d+$/;
-const STATUSES: readonly Status[] = ['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN', 'FLN'];
 
 export const isGuid = (text: string): boolean => GUID.test(text);
 
@@ -230,7 +229,7 @@ export interface PresenceLine {
 export function parsePresence(name: 'ILN' | 'NLN', params: readonly string[]): PresenceLine | undefined {
   const [st, email, friendly, clientId, msnObject] = name === 'ILN' ? params.slice(1) : params;
   if (st === undefined || email === undefined) return undefined;
-  const status: Status = (STATUSES as readonly string[]).includes(st) ? (st as Status) : 'NLN';
+  const status: Status = Status.safeParse(st).data ?? 'NLN';
   const object = msnObject === undefined ? undefined : decodeName(msnObject);
   return {
     email,
