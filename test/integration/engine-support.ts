@@ -2,10 +2,10 @@
 // reference server, waiting for events, and a TCP proxy that can cut connections.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { MessengerClient, type MessengerClientOptions, type MessengerEvents } from '../../src/main/msnp/client';
-import { MsnpError } from '../../src/main/msnp/errors';
 import { DaLoginCache } from '../../src/main/msnp/passport';
 import type { Contact } from '../../src/shared/schemas';
 import type { RunningServer } from '../server/index';
+export { failure } from '../support/msnp-failure';
 
 export const ALL_DIALECTS = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2] as const;
 
@@ -85,15 +85,6 @@ export async function presenceOf(
   const now = client.getContact(email);
   if (now && where(now)) return now;
   return waitFor(client, 'presence', (c) => c.email === email && where(c));
-}
-
-export async function failure(promise: Promise<unknown>): Promise<MsnpError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof MsnpError)) throw new Error(`expected an MsnpError, got ${String(err)}`);
-  return err;
 }
 
 /** Forwards TCP connections to `target`; `cut()` drops the current ones, as a network failure would. */

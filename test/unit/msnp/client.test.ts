@@ -2,12 +2,12 @@
 // their order) for exact server transcripts, Escargot quirks included.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessengerClient, type MessengerClientOptions, type MessengerEvents } from '../../../src/main/msnp/client';
-import { MsnpError } from '../../../src/main/msnp/errors';
 import { DaLoginCache } from '../../../src/main/msnp/passport';
 import { Contact, Group, Profile } from '../../../src/shared/schemas';
 import { ScriptedServer, type PeerConnection } from './scripted-peer';
 import { PassportStub } from './passport-stub';
 import { pick, randomInt, seeded } from './random';
+import { failure } from '../../support/msnp-failure';
 
 const BOB_GUID = '6bd736b8-dc18-44c6-ad61-8cd12d641e79';
 const FRIENDS_GUID = '8c0e4fb8-0b43-4be2-a4b1-ee0dfd6e4c3e';
@@ -38,15 +38,6 @@ function record(client: MessengerClient): Recorded[] {
 /** Resolves with the next `event` the client emits. */
 function next<K extends keyof MessengerEvents>(client: MessengerClient, event: K): Promise<MessengerEvents[K]> {
   return new Promise((resolve) => client.once(event, resolve));
-}
-
-async function failure(promise: Promise<unknown>): Promise<MsnpError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof MsnpError)) throw new Error(`expected an MsnpError, got ${String(err)}`);
-  return err;
 }
 
 function payload(line: string, body: string): string {

@@ -1,17 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serverToClientPayload, type Frame } from '../../../src/main/msnp/codec';
 import { MsnpConnection } from '../../../src/main/msnp/connection';
-import { MsnpError } from '../../../src/main/msnp/errors';
+import type { MsnpError } from '../../../src/main/msnp/errors';
 import { ScriptedServer, type PeerConnection } from './scripted-peer';
-
-async function failure(promise: Promise<unknown>): Promise<MsnpError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof MsnpError)) throw new Error(`expected an MsnpError, got ${String(err)}`);
-  return err;
-}
+import { failure } from '../../support/msnp-failure';
 
 describe('MsnpConnection', () => {
   let server: ScriptedServer;

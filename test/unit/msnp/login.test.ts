@@ -1,20 +1,11 @@
 // The sign-in state machine against scripted servers playing the transcripts of the protocol
 // notes (LOGIN.md §8): a dispatch hop, MD5 and Passport authentication, and the failure paths.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MsnpError } from '../../../src/main/msnp/errors';
 import { login, type LoginOptions, type LoginResult, type LoginStep } from '../../../src/main/msnp/login';
 import { DaLoginCache } from '../../../src/main/msnp/passport';
 import { ScriptedServer } from './scripted-peer';
 import { PassportStub } from './passport-stub';
-
-async function failure(promise: Promise<unknown>): Promise<MsnpError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof MsnpError)) throw new Error(`expected an MsnpError, got ${String(err)}`);
-  return err;
-}
+import { failure } from '../../support/msnp-failure';
 
 describe('login', () => {
   let dispatch: ScriptedServer;

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MsnpError } from '../../../src/main/msnp/errors';
 import {
   DaLoginCache,
   authorizationHeader,
@@ -9,17 +8,9 @@ import {
   type PassportOptions,
 } from '../../../src/main/msnp/passport';
 import { PassportStub } from './passport-stub';
+import { failure } from '../../support/msnp-failure';
 
 const PARAMS = 'lc=1033,id=507,tw=40,fs=1,ru=http%3A%2F%2Fmessenger%2Emsn%2Ecom,ct=1062764229,kpp=1,kv=5';
-
-async function failure(promise: Promise<unknown>): Promise<MsnpError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof MsnpError)) throw new Error(`expected an MsnpError, got ${String(err)}`);
-  return err;
-}
 
 describe('Passport helpers', () => {
   it('finds DALogin among other keys and adds https:// when it has no scheme', () => {
