@@ -11,7 +11,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: msn-picture:",
   "font-src 'self'",
   "media-src 'self' data:",
   "connect-src 'self'",
