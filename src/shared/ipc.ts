@@ -91,6 +91,11 @@ export const commands = {
   'presence:set-status': { input: z.object({ status: SettableStatus }).strict(), output: Void },
   'profile:set-display-name': { input: z.object({ displayName: DisplayName }).strict(), output: Void },
   'profile:set-personal-message': { input: z.object({ text: PersonalMessage }).strict(), output: Void },
+  /** A 96×96 PNG made by the renderer (base64), or null for no picture. */
+  'profile:set-display-picture': {
+    input: z.object({ image: z.base64().max(1_400_000).nullable() }).strict(),
+    output: Void,
+  },
   'contacts:add': {
     input: z.object({ email: Email, groupId: z.string().max(64).optional() }).strict(),
     output: Void,

@@ -1,6 +1,8 @@
 // How windows name a picture: by the hash of its bytes, on a read-only scheme that main serves
 // from its verified cache. A window never sees a path, and never a URL a contact chose.
 
+import { PictureId } from './schemas';
+
 export const PICTURE_SCHEME = 'msn-picture';
 
 /** `id` is the hex SHA-1 of the picture's bytes (its SHA1D in hex). */
@@ -9,5 +11,5 @@ export function pictureUrl(id: string): string {
 }
 
 export function isPictureId(id: string): boolean {
-  return /^[0-9a-f]{40}$/.test(id);
+  return PictureId.safeParse(id).success;
 }

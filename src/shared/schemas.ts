@@ -31,6 +31,9 @@ export const Group = z.object({
 });
 export type Group = z.infer<typeof Group>;
 
+/** A display picture or emoticon: the hex SHA-1 of its bytes. */
+export const PictureId = z.string().regex(/^[0-9a-f]{40}$/);
+
 export const Contact = z.object({
   email: z.string().max(256),
   displayName: z.string().max(1024),
@@ -43,6 +46,8 @@ export const Contact = z.object({
   clientId: z.number().int().nonnegative().optional(),
   /** Decoded MSN object XML, when the contact advertises one. */
   msnObject: z.string().max(4096).optional(),
+  /** Their display picture, once it is in the verified cache (see `pictures.ts`). */
+  pictureId: PictureId.optional(),
   phones: z.record(z.string(), z.string().max(256)),
 });
 export type Contact = z.infer<typeof Contact>;
@@ -60,6 +65,7 @@ export const Profile = z.object({
   displayName: z.string().max(1024),
   status: Status,
   personalMessage: z.string().max(4096),
+  pictureId: PictureId.optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 

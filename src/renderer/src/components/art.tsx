@@ -1,5 +1,6 @@
 // Our own artwork, drawn as SVG: status bubbles, the display-picture placeholder, the logo and the
 // toolbar glyphs. Gradients live once in <SvgDefs/> (mounted at the root) so every icon shares them.
+import { pictureUrl } from '../../../shared/pictures';
 import type { Status } from '../../../shared/schemas';
 import { STATUS_LABELS, statusTone, type StatusTone } from '../../../shared/status';
 
@@ -84,15 +85,30 @@ export function StatusIcon({ status, blocked = false }: { status: Status; blocke
 }
 
 /** The display-picture placeholder: a soft silhouette in a frame that takes the status colour. */
-export function DisplayPicture({ status, size }: { status: Status; size: 'large' | 'small' }): React.JSX.Element {
+export function DisplayPicture({
+  status,
+  size,
+  pictureId,
+  label,
+}: {
+  status: Status;
+  size: 'large' | 'small';
+  /** The picture in main's verified cache; the drawn placeholder without one. */
+  pictureId?: string | undefined;
+  label?: string;
+}): React.JSX.Element {
   return (
     <div className={`display-picture dp-${size} tone-${statusTone(status)}`}>
-      <svg viewBox="0 0 48 48" aria-hidden="true">
-        <rect width="48" height="48" rx="5" fill="url(#dp-sky)" />
-        <circle cx="24" cy="18" r="9" fill="url(#dp-person)" />
-        <path d="M7 48C8 36 15 30 24 30S40 36 41 48Z" fill="url(#dp-person)" />
-        <ellipse cx="21" cy="14" rx="4" ry="2.4" fill="#fff" opacity="0.45" />
-      </svg>
+      {pictureId ? (
+        <img src={pictureUrl(pictureId)} alt={label ?? ''} draggable={false} />
+      ) : (
+        <svg viewBox="0 0 48 48" aria-hidden="true">
+          <rect width="48" height="48" rx="5" fill="url(#dp-sky)" />
+          <circle cx="24" cy="18" r="9" fill="url(#dp-person)" />
+          <path d="M7 48C8 36 15 30 24 30S40 36 41 48Z" fill="url(#dp-person)" />
+          <ellipse cx="21" cy="14" rx="4" ry="2.4" fill="#fff" opacity="0.45" />
+        </svg>
+      )}
     </div>
   );
 }

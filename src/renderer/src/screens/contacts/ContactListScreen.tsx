@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import { Glyph } from '../../components/art';
 import { Dialog, Menu, type MenuItem } from '../../components/ui';
+import { PictureDialog } from '../PictureDialog';
 import { call, errorText } from '../../lib/api';
 import { contactName, isBlocked, type ListRow, type ListView } from '../../lib/contactList';
 import { contactKey } from '../../lib/contactsState';
@@ -18,7 +19,8 @@ type Modal =
   | { kind: 'rename-group'; id: string; name: string }
   | { kind: 'delete-group'; id: string; name: string }
   | { kind: 'delete-contact'; email: string }
-  | { kind: 'options' };
+  | { kind: 'options' }
+  | { kind: 'picture' };
 
 const VIEW_KEY = 'contact-list-view';
 
@@ -111,6 +113,7 @@ export function ContactListScreen(): React.JSX.Element {
     {
       label: 'File',
       items: () => [
+        { label: 'Change Display Picture...', onSelect: () => setModal({ kind: 'picture' }) },
         { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
         { kind: 'separator' },
         { label: 'Sign Out', onSelect: () => report(call('account:sign-out', {})) },
@@ -204,6 +207,7 @@ export function ContactListScreen(): React.JSX.Element {
 
       {menu && <Menu items={menu.items} x={menu.x} y={menu.y} label={menu.label} onClose={() => setMenu(null)} />}
       {modal?.kind === 'add-contact' && <AddContactDialog onClose={closeModal} />}
+      {modal?.kind === 'picture' && <PictureDialog onClose={closeModal} />}
       {modal?.kind === 'create-group' && <GroupNameDialog onClose={closeModal} />}
       {modal?.kind === 'rename-group' && <GroupNameDialog group={modal} onClose={closeModal} />}
       {modal?.kind === 'delete-group' && (

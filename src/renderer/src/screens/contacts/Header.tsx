@@ -5,6 +5,7 @@ import { DisplayName, PersonalMessage, type SettableStatus } from '../../../../s
 import { DisplayPicture, Glyph, StatusIcon } from '../../components/art';
 import { RichText } from '../../components/RichText';
 import { Menu } from '../../components/ui';
+import { PictureDialog } from '../PictureDialog';
 import { call, errorText } from '../../lib/api';
 import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../../shared/status';
 import { pushNotice, useSession } from '../../store/session';
@@ -76,6 +77,7 @@ function InlineEdit({
 export function Header(): React.JSX.Element | null {
   const profile = useSession((s) => s.profile);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const [choosingPicture, setChoosingPicture] = useState(false);
   if (!profile) return null;
 
   const setStatus = (status: SettableStatus): void => {
@@ -84,7 +86,21 @@ export function Header(): React.JSX.Element | null {
 
   return (
     <header className="cl-header">
-      <DisplayPicture status={profile.status} size="large" />
+      <button
+        type="button"
+        className="own-picture"
+        aria-label="Change your display picture"
+        title="Change your display picture"
+        onClick={() => setChoosingPicture(true)}
+      >
+        <DisplayPicture
+          status={profile.status}
+          size="large"
+          pictureId={profile.pictureId}
+          label="Your display picture"
+        />
+      </button>
+      {choosingPicture && <PictureDialog onClose={() => setChoosingPicture(false)} />}
       <div className="cl-header-text">
         <div className="cl-name-line">
           <InlineEdit

@@ -355,8 +355,18 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           </div>
         </div>
         <aside className="conv-pictures">
-          <DisplayPicture status={only?.status ?? 'NLN'} size="small" />
-          <DisplayPicture status={profile?.status ?? 'NLN'} size="small" />
+          <DisplayPicture
+            status={only?.status ?? 'NLN'}
+            size="small"
+            pictureId={only?.pictureId}
+            label={only ? `${only.displayName}'s display picture` : ''}
+          />
+          <DisplayPicture
+            status={profile?.status ?? 'NLN'}
+            size="small"
+            pictureId={profile?.pictureId}
+            label="Your display picture"
+          />
         </aside>
       </div>
       <StatusBar />
