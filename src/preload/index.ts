@@ -1,6 +1,6 @@
 // Exposes the IPC contract as `window.msn` and nothing else. Payloads are validated in main;
 // this file only forwards them, so the sandboxed preload stays free of the schema library.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/channels';
 import type { EventName, MsnApi } from '../shared/ipc';
 
@@ -19,6 +19,7 @@ const api: MsnApi = {
     set.add(listener as Listener);
     return () => set.delete(listener as Listener);
   },
+  pathOf: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('msn', api);

@@ -23,9 +23,11 @@ import {
   SettableStatus,
   SignOutReason,
   TextFormat,
+  Transfer,
 } from './schemas';
 
 const Empty = z.object({}).strict();
+const TransferRef = z.object({ transferId: z.string().min(1).max(64) }).strict();
 const Void = z.void();
 
 const SessionSnapshot = z.object({
@@ -53,6 +55,7 @@ const ConversationEntry = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('nudge'), from: Participant, outgoing: z.boolean(), at: z.number() }),
   z.object({ kind: z.literal('system'), text: z.string(), at: z.number() }),
+  z.object({ kind: z.literal('transfer'), transfer: Transfer, at: z.number() }),
 ]);
 export type ConversationEntry = z.infer<typeof ConversationEntry>;
 
@@ -135,6 +138,23 @@ export const commands = {
   'conversation:nudge': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
   'conversation:invite': { input: z.object({ conversationId: ConversationId, email: Email }).strict(), output: Void },
   'conversation:close': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
+  /** Asks main to show the file chooser, then offers every file picked. */
+  'transfer:choose-files': {
+    input: z.object({ conversationId: ConversationId }).strict(),
+    output: z.object({ transferIds: z.array(z.string()) }),
+  },
+  /** Offers files dropped on the window (paths from the preload's `pathOf`). */
+  'transfer:send-paths': {
+    input: z
+      .object({ conversationId: ConversationId, paths: z.array(z.string().min(1).max(4096)).min(1).max(20) })
+      .strict(),
+    output: z.object({ transferIds: z.array(z.string()) }),
+  },
+  'transfer:accept': { input: TransferRef, output: Void },
+  'transfer:decline': { input: TransferRef, output: Void },
+  'transfer:cancel': { input: TransferRef, output: Void },
+  'transfer:open': { input: TransferRef, output: Void },
+  'transfer:show-in-folder': { input: TransferRef, output: Void },
   'settings:get': { input: Empty, output: Preferences },
   'settings:set': { input: Preferences, output: Void },
   /** Opens an http(s) link in the system browser. */
@@ -177,6 +197,7 @@ export const events = {
   /** Someone sent a content type this client cannot show. */
   'conversation:unsupported': z.object({ conversationId: ConversationId, from: Participant, contentType: z.string() }),
   'conversation:closed': z.object({ conversationId: ConversationId, reason: z.string() }),
+  'transfer:changed': z.object({ conversationId: ConversationId, transfer: Transfer }),
   'settings:changed': Preferences,
   /** Sent to the contact-list window only, which lives as long as the app: play this sound once. */
   'sound:play': z.object({ sound: z.enum(['sign-in', 'message', 'nudge']) }),
@@ -206,6 +227,11 @@ export type IpcResult<T> =
 export interface MsnApi {
   invoke<C extends CommandName>(channel: C, input: CommandInput<C>): Promise<IpcResult<CommandOutput<C>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Where a file dropped on a window lives on disk, for `transfer:send-paths`. Only the desktop
+   * app's preload can tell (the renderer never sees paths otherwise); absent elsewhere.
+   */
+  pathOf?: (file: File) => string;
 }
 
 /** An error a handler throws on purpose, with a message fit for the user. */

@@ -137,6 +137,32 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+export const TransferState = z.enum(['offered', 'waiting', 'active', 'done', 'declined', 'cancelled', 'failed']);
+export type TransferState = z.infer<typeof TransferState>;
+
+/** One file transfer as the conversation window shows it. */
+export const Transfer = z.object({
+  id: z.string().min(1).max(64),
+  direction: z.enum(['send', 'receive']),
+  peer: Participant,
+  /** The name the sender gave (received files are saved under a safe version of it). */
+  name: z.string().max(1024),
+  size: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  /** Bytes a second over the last few seconds, while active. */
+  speed: z.number().nonnegative(),
+  state: TransferState,
+  /** Who declined or cancelled it. */
+  endedBy: z.enum(['you', 'them']).optional(),
+  /** Why it failed or ended, worded for people. */
+  reason: z.string().max(1024).optional(),
+  /** The sender's preview of a picture, in the verified cache. */
+  previewId: PictureId.optional(),
+  /** The name the received file was saved under, once done. */
+  savedAs: z.string().max(1024).optional(),
+});
+export type Transfer = z.infer<typeof Transfer>;
+
 export const DeliveryState = z.enum(['sending', 'delivered', 'failed']);
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
