@@ -86,25 +86,6 @@ const SPEED_WINDOW_MS = 3000;
 /** Progress reaches the windows at most this often: a bar needs no more, a 100 MB file sends thousands. */
 export const PROGRESS_INTERVAL_MS = 100;
 
-/** Why a transfer ended, as the conversation window says it. */
-export function endedText(transfer: Transfer): string | undefined {
-  const peer = transfer.peer.displayName || transfer.peer.email;
-  switch (transfer.state) {
-    case 'declined':
-      return transfer.endedBy === 'you'
-        ? `You have declined to receive "${transfer.name}".`
-        : `${peer} has declined to receive "${transfer.name}".`;
-    case 'cancelled':
-      return transfer.endedBy === 'you'
-        ? `You have cancelled the transfer of "${transfer.name}".`
-        : `${peer} has cancelled the transfer of "${transfer.name}".`;
-    case 'failed':
-      return `The transfer of "${transfer.name}" failed: ${transfer.reason ?? 'the connection was lost'}.`;
-    default:
-      return undefined;
-  }
-}
-
 export class TransfersService<Source extends OfferedFile, Sink> {
   private readonly transfers = new Map<string, Tracked>();
   private engine: TransferEngine<Source, Sink> | undefined;

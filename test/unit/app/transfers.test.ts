@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandError } from '../../../src/shared/ipc';
 import type { Transfer } from '../../../src/shared/schemas';
 import { ObjectStore } from '../../../src/main/app/pictures/store';
+import { endedText, formatBytes } from '../../../src/shared/transfers';
 import {
-  endedText,
   PROGRESS_INTERVAL_MS,
   TransfersService,
   type EngineTransferEvents,
@@ -167,6 +167,18 @@ describe('TransfersService', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(last()?.state).toBe('offered');
     expect(last()?.previewId).toBeUndefined();
+  });
+
+  it('gives sizes in the units people read', () => {
+    expect([0, 1, 1023, 1536, 10 * 1024, 5 * 1024 * 1024 + 1, 3 * 1024 ** 3].map(formatBytes)).toEqual([
+      '0 bytes',
+      '1 byte',
+      '1023 bytes',
+      '1.5 KB',
+      '10 KB',
+      '5.0 MB',
+      '3.0 GB',
+    ]);
   });
 
   it('words every way a transfer ends', async () => {

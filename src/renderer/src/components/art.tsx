@@ -138,12 +138,37 @@ export function Logo({ size = 64 }: { size?: number }): React.JSX.Element {
 }
 
 type GlyphName =
-  'invite' | 'block' | 'nudge' | 'emoticon' | 'font' | 'add-contact' | 'search' | 'chevron' | 'options' | 'mail';
+  | 'invite'
+  | 'block'
+  | 'nudge'
+  | 'emoticon'
+  | 'font'
+  | 'add-contact'
+  | 'search'
+  | 'chevron'
+  | 'options'
+  | 'mail'
+  | 'send-files';
 
 /** Small toolbar glyphs. */
 export function Glyph({ name }: { name: GlyphName }): React.JSX.Element {
   return (
     <svg className={`glyph glyph-${name}`} viewBox="0 0 24 24" aria-hidden="true">
+      {name === 'send-files' && (
+        <>
+          <path d="M4 3H13L18 8V21H4Z" fill="#fff" stroke="#5a6b80" />
+          <path d="M13 3V8H18" fill="#dde8f5" stroke="#5a6b80" />
+          <path
+            d="M15 16H22M19 12.5L22.5 16L19 19.5"
+            stroke="#2d7a10"
+            strokeWidth="2.2"
+            fill="none"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+          <path d="M7 11H12M7 14H11M7 17H10" stroke="#8aa0b8" />
+        </>
+      )}
       {name === 'invite' && (
         <>
           <circle cx="9" cy="8" r="4" fill="url(#logo-green)" stroke="#2d7a10" />

@@ -2,7 +2,7 @@
 // messages remember every message id main gave them (long text is sent in parts), so delivery
 // reports can be folded back into one entry.
 import type { ConversationEntry } from '../../../shared/ipc';
-import type { DeliveryState, Participant, TextFormat } from '../../../shared/schemas';
+import type { DeliveryState, Participant, TextFormat, Transfer } from '../../../shared/schemas';
 
 export type LogEntry =
   | {
@@ -19,7 +19,8 @@ export type LogEntry =
       failureReason?: string;
     }
   | { kind: 'nudge'; key: string; from: Participant; outgoing: boolean; at: number }
-  | { kind: 'system'; key: string; text: string; at: number };
+  | { kind: 'system'; key: string; text: string; at: number }
+  | { kind: 'transfer'; key: string; transfer: Transfer; at: number };
 
 let nextKey = 0;
 export const entryKey = (): string => `e${(nextKey += 1)}`;
@@ -59,6 +60,13 @@ export function applyDelivery(
       ...(reason === undefined ? {} : { failureReason: reason }),
     };
   });
+}
+
+/** A transfer's entry updated in place, or added at the end the first time it is seen. */
+export function applyTransfer(entries: readonly LogEntry[], transfer: Transfer, at: number): LogEntry[] {
+  const index = entries.findIndex((e) => e.kind === 'transfer' && e.transfer.id === transfer.id);
+  if (index < 0) return [...entries, { kind: 'transfer', key: entryKey(), transfer, at }];
+  return entries.map((entry, i) => (i === index && entry.kind === 'transfer' ? { ...entry, transfer } : entry));
 }
 
 /** Consecutive messages from one person share a single "Name says:" line. */

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { EventName, EventPayload } from '../../../shared/ipc';
 import type { DeliveryState, Participant } from '../../../shared/schemas';
 import { call, errorText } from '../lib/api';
-import { applyDelivery, entryKey, fromSnapshotEntry, type LogEntry } from '../lib/conversationLog';
+import { applyDelivery, applyTransfer, entryKey, fromSnapshotEntry, type LogEntry } from '../lib/conversationLog';
 import { useSession } from './session';
 
 /** How long "X is writing a message..." stays after the last typing notice (the classic client used ~6 s). */
@@ -139,6 +139,7 @@ export function connectConversation(conversationId: string): () => void {
     'conversation:closed': ({ reason }) => {
       if (reason !== '') systemLine(reason);
     },
+    'transfer:changed': ({ transfer }) => set((s) => ({ entries: applyTransfer(s.entries, transfer, Date.now()) })),
   };
 
   const apply = (name: EventName, payload: unknown): void => {

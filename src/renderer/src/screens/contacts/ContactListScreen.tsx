@@ -8,6 +8,7 @@ import { call, errorText } from '../../lib/api';
 import { contactName, isBlocked, type ListRow, type ListView } from '../../lib/contactList';
 import { contactKey } from '../../lib/contactsState';
 import { dismissNotice, pushNotice, useSession } from '../../store/session';
+import { isOnline } from '../../../../shared/status';
 import { OptionsPanel } from '../Options';
 import { ContactTree, type RowAction } from './ContactTree';
 import { AddContactDialog, AddedYouDialog, ConfirmDialog, GroupNameDialog } from './dialogs';
@@ -58,6 +59,16 @@ export function ContactListScreen(): React.JSX.Element {
       const targets = groups.filter((g) => g.id !== row.groupId);
       return [
         { label: 'Send an Instant Message', onSelect: () => openConversation(contact.email) },
+        {
+          label: 'Send a File or Photo...',
+          disabled: !isOnline(contact.status),
+          onSelect: () =>
+            report(
+              call('conversation:open', { email: contact.email }).then(({ conversationId }) =>
+                call('transfer:choose-files', { conversationId }),
+              ),
+            ),
+        },
         { kind: 'separator' },
         blocked
           ? { label: 'Unblock', onSelect: () => report(call('contacts:unblock', { email: contact.email })) }

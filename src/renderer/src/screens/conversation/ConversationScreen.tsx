@@ -185,6 +185,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
   const [draft, setDraft] = useState('');
   const [style, setStyle] = useState<OwnStyle>(() => parseOwnStyle(localStorage.getItem(STYLE_KEY)));
   const [panel, setPanel] = useState<'font' | 'emoticons' | 'invite' | null>(null);
+  const [dropping, setDropping] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const nudgeAllowed = useMemo(() => createRateLimiter(NUDGE_INTERVAL_MS, Date.now), []);
@@ -270,11 +271,45 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
   const remaining = MAX_MESSAGE_LENGTH - draft.length;
 
   return (
-    <div ref={root} className="conversation" data-nudges={nudges}>
+    <div
+      ref={root}
+      className={`conversation${dropping ? ' dropping' : ''}`}
+      data-nudges={nudges}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files') || !window.msn.pathOf) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDropping(false);
+      }}
+      onDrop={(e) => {
+        setDropping(false);
+        const pathOf = window.msn.pathOf;
+        if (!pathOf || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        const paths = [...e.dataTransfer.files].map((f) => pathOf(f)).filter((p) => p !== '');
+        if (paths.length > 0)
+          call('transfer:send-paths', { conversationId, paths: paths.slice(0, 20) }).catch((err: unknown) =>
+            systemLine(errorText(err)),
+          );
+      }}
+    >
       <div className="conv-toolbar" role="toolbar" aria-label="Conversation">
         <button type="button" className="tool" onClick={() => setPanel('invite')}>
           <Glyph name="invite" />
           <span>Invite</span>
+        </button>
+        <button
+          type="button"
+          className="tool"
+          title="Send a File or Photo"
+          onClick={() =>
+            call('transfer:choose-files', { conversationId }).catch((e: unknown) => systemLine(errorText(e)))
+          }
+        >
+          <Glyph name="send-files" />
+          <span>Send Files</span>
         </button>
         {only && (
           <button

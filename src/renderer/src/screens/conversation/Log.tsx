@@ -5,6 +5,7 @@ import { RichText } from '../../components/RichText';
 import { deliveryOf, startsBlock, type LogEntry } from '../../lib/conversationLog';
 import { textStyle } from '../../lib/format';
 import { useConversation } from '../../store/conversation';
+import { TransferEntry } from './TransferEntry';
 
 const nameOf = (p: { displayName: string; email: string }): string =>
   p.displayName.trim() === '' ? p.email : p.displayName;
@@ -90,6 +91,8 @@ export function Log({ ownSize }: { ownSize: number }): React.JSX.Element {
                 {entry.text}
               </div>
             );
+          case 'transfer':
+            return <TransferEntry key={entry.key} transfer={entry.transfer} />;
         }
       })}
     </div>
