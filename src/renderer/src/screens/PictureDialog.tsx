@@ -1,6 +1,6 @@
 // File → Change Display Picture…: one of our own pictures, or any image the user picks, cropped
 // to a square they can move and resize, then scaled to 96×96 PNG here before main sees it.
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { DEFAULT_PICTURES } from '../components/defaultPictures';
 import { Dialog } from '../components/ui';
 import { call, errorText } from '../lib/api';
@@ -90,20 +90,21 @@ function CropEditor({ source, onChange }: { source: Source; onChange: (crop: Cro
 export function PictureDialog({ onClose }: { onClose: () => void }): React.JSX.Element {
   const [source, setSource] = useState<Source | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const file = useRef<HTMLInputElement>(null);
   const gallery = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!source) return;
+  // The 96×96 PNG as it will be sent, redrawn whenever the selection moves.
+  const drawn = useMemo((): { png: string | null; error: string | null } => {
+    if (!source) return { png: null, error: null };
     try {
-      setPreview(renderPicture(source.image, source.crop));
+      return { png: renderPicture(source.image, source.crop), error: null };
     } catch (e) {
-      setError(errorText(e));
+      return { png: null, error: errorText(e) };
     }
   }, [source]);
+  const preview = drawn.png;
 
   const open = async (url: string, id: string | null): Promise<void> => {
     setError(null);
@@ -178,9 +179,9 @@ export function PictureDialog({ onClose }: { onClose: () => void }): React.JSX.E
         </div>
       </div>
       {source && chosen === null && <CropEditor source={source} onChange={(crop) => setSource({ ...source, crop })} />}
-      {error && (
+      {(error ?? drawn.error) && (
         <p className="dialog-error" role="alert">
-          {error}
+          {error ?? drawn.error}
         </p>
       )}
       <div className="dialog-buttons">
