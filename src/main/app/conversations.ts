@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationEntry, ConversationSnapshot, Emit } from '../../shared/ipc';
 import { CommandError } from '../../shared/ipc';
-import type { Participant, TextFormat } from '../../shared/schemas';
+import type { Participant, TextFormat, Transfer } from '../../shared/schemas';
 import type { ConversationManager } from '../msnp/conversation';
 
 /** Oldest entries are dropped beyond this, so a long chat cannot grow without bound. */
@@ -249,6 +249,31 @@ export class ConversationsService {
       this.manager?.close(conv.engineId);
     }
     if (!conv.closed) this.deps.emit('conversation:closed', { conversationId, reason: 'The conversation was closed' });
+  }
+
+  /** The app conversation an engine conversation belongs to. */
+  appIdOf(engineId: string): string | undefined {
+    return this.byEngine.get(engineId)?.id;
+  }
+
+  /** A conversation with one person: its engine conversation (opened again if need be) and that person. */
+  oneToOne(conversationId: string): { readonly engineId: string; readonly peer: Participant } {
+    const conv = this.requireOpen(conversationId);
+    const people = conv.participants.size > 0 ? [...conv.participants.values()] : undefined;
+    const [peer, ...others] =
+      people ?? conv.lastPeople.map((email) => ({ email, displayName: this.deps.nameOf(email) }));
+    if (peer === undefined || others.length > 0)
+      throw new CommandError('Files can be sent only in a conversation with one person');
+    return { engineId: this.ensureEngine(conv), peer };
+  }
+
+  /** A transfer's entry in the log, updated in place as it goes. */
+  recordTransfer(conversationId: string, transfer: Transfer): void {
+    const conv = this.conversations.get(conversationId);
+    if (!conv) return;
+    const entry = conv.entries.find((e) => e.kind === 'transfer' && e.transfer.id === transfer.id);
+    if (entry?.kind === 'transfer') entry.transfer = transfer;
+    else this.record(conv, { kind: 'transfer', transfer, at: this.deps.now() });
   }
 
   private adoptIncoming(engineId: string, participants: readonly Participant[]): void {

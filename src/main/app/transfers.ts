@@ -43,6 +43,10 @@ export interface TransferEngine<Source, Sink> {
 /** What the desktop does with files: the chooser, the folder received files go to, opening them. */
 export interface FileHost {
   chooseFiles(senderId: string): Promise<string[]>;
+  /** The folder chooser for "save received files in"; undefined when the user cancels. */
+  chooseFolder(senderId: string): Promise<string | undefined>;
+  /** A small PNG preview of a picture file, sent with the invitation; undefined for other files. */
+  thumbnail(path: string): Promise<Buffer | undefined>;
   /** Where received files are saved (the user's choice, else the OS Downloads folder). */
   receiveFolder(): string;
   openPath(path: string): Promise<void>;

@@ -78,6 +78,8 @@ describe('TransfersService', () => {
       emit: (conversationId, transfer) => shown.push([conversationId, transfer]),
       files: {
         chooseFiles: () => Promise.resolve(['/home/me/a.txt', '/home/me/b.png']),
+        chooseFolder: () => Promise.resolve(undefined),
+        thumbnail: () => Promise.resolve(undefined),
         receiveFolder: () => '/home/me/Downloads',
         openPath: (path) => {
           opened.push(`open ${path}`);
@@ -221,6 +223,8 @@ describe('TransfersService', () => {
       emit: (conversationId, transfer) => shown.push([conversationId, transfer]),
       files: {
         chooseFiles: () => Promise.resolve([]),
+        chooseFolder: () => Promise.resolve(undefined),
+        thumbnail: () => Promise.resolve(undefined),
         receiveFolder: () => '/ro',
         openPath: () => Promise.resolve(),
         showInFolder: () => {},
