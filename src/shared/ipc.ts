@@ -150,6 +150,8 @@ export const commands = {
       .strict(),
     output: z.object({ transferIds: z.array(z.string()) }),
   },
+  /** The folder chooser for received files; null when the user cancels. */
+  'transfer:choose-folder': { input: Empty, output: z.object({ folder: z.string().nullable() }) },
   'transfer:accept': { input: TransferRef, output: Void },
   'transfer:decline': { input: TransferRef, output: Void },
   'transfer:cancel': { input: TransferRef, output: Void },

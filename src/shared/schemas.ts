@@ -172,6 +172,10 @@ export const Preferences = z.object({
   /** 0 turns auto-away off. */
   autoAwayMinutes: z.number().int().min(0).max(240),
   startMinimized: z.boolean(),
+  /** Contacts' pictures in the contact list (they always show in conversations). */
+  pictures: z.object({ showInContactList: z.boolean() }),
+  /** Where received files are saved; the OS Downloads folder when absent. */
+  transfers: z.object({ folder: z.string().min(1).max(4096).optional() }),
 });
 export type Preferences = z.infer<typeof Preferences>;
 

@@ -6,7 +6,7 @@
 // brought forward by the numbered migrations below; a document from a newer app version is read
 // as far as it fits but never written over, so downgrading does not destroy it.
 import { z } from 'zod';
-import { Email, Preferences, ServerConfig, SettableStatus } from '../../shared/schemas';
+import { Email, PictureId, Preferences, ServerConfig, SettableStatus } from '../../shared/schemas';
 import type { SavedWindowState } from './window-bounds';
 import type { WindowStateKey } from './routes';
 
@@ -37,6 +37,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notifications: { contactSignIn: true, message: true },
   autoAwayMinutes: 5,
   startMinimized: false,
+  pictures: { showInContactList: true },
+  transfers: {},
 };
 
 export const SettingsDocument = z.object({
@@ -45,6 +47,8 @@ export const SettingsDocument = z.object({
   accounts: z.array(AccountRecord),
   preferences: Preferences,
   windows: Windows,
+  /** Each account's own display picture (in the object cache), by e-mail. */
+  ownPictures: z.record(Email, PictureId),
 });
 export type SettingsDocument = z.infer<typeof SettingsDocument>;
 
@@ -108,8 +112,22 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
   }
   if (!isRaw(doc['windows'])) changed = true;
 
+  const ownPictures: Record<string, string> = {};
+  const rawPictures = isRaw(doc['ownPictures']) ? doc['ownPictures'] : {};
+  for (const [email, id] of Object.entries(rawPictures)) {
+    if (Email.safeParse(email).success && PictureId.safeParse(id).success) ownPictures[email] = id as string;
+    else changed = true;
+  }
+  if (!isRaw(doc['ownPictures'])) changed = true;
+
   return {
-    settings: { version: readOnly ? version : current, accounts, preferences: preferences.value, windows },
+    settings: {
+      version: readOnly ? version : current,
+      accounts,
+      preferences: preferences.value,
+      windows,
+      ownPictures,
+    },
     changed: changed && !readOnly,
     readOnly,
   };
@@ -130,6 +148,8 @@ function repairPreferences(raw: unknown): { value: Preferences; changed: boolean
       notifications: pick('notifications'),
       autoAwayMinutes: pick('autoAwayMinutes'),
       startMinimized: pick('startMinimized'),
+      pictures: pick('pictures'),
+      transfers: pick('transfers'),
     },
     changed: true,
   };
@@ -150,6 +170,9 @@ export interface SettingsStore {
   setPreferences(preferences: Preferences): void;
   windowState(key: WindowStateKey): SavedWindowState | undefined;
   setWindowState(key: WindowStateKey, state: SavedWindowState): void;
+  /** The account's own display picture id, if it chose one. */
+  ownPicture(email: string): string | undefined;
+  setOwnPicture(email: string, pictureId: string | undefined): void;
 }
 
 export function createSettingsStore(
@@ -181,5 +204,13 @@ export function createSettingsStore(
     setPreferences: (preferences) => write({ ...doc, preferences }),
     windowState: (key) => doc.windows[key],
     setWindowState: (key, state) => write({ ...doc, windows: { ...doc.windows, [key]: WindowState.parse(state) } }),
+    ownPicture: (email) => doc.ownPictures[email.trim().toLowerCase()],
+    setOwnPicture: (email, pictureId) => {
+      const { [email.trim().toLowerCase()]: _previous, ...others } = doc.ownPictures;
+      write({
+        ...doc,
+        ownPictures: pictureId === undefined ? others : { ...others, [email.trim().toLowerCase()]: pictureId },
+      });
+    },
   };
 }

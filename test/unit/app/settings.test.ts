@@ -174,7 +174,13 @@ describe('settings migrations', () => {
   });
 
   it('does not rewrite a current, valid document', () => {
-    const doc = { version: SETTINGS_VERSION, accounts: [alice], preferences: DEFAULT_PREFERENCES, windows: {} };
+    const doc = {
+      version: SETTINGS_VERSION,
+      accounts: [alice],
+      preferences: DEFAULT_PREFERENCES,
+      windows: {},
+      ownPictures: {},
+    };
     expect(loadSettings(doc).changed).toBe(false);
   });
 });

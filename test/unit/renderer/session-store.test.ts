@@ -23,6 +23,8 @@ function fakeMsn(): { api: MsnApi; emit: <E extends EventName>(event: E, payload
       notifications: { contactSignIn: true, message: true },
       autoAwayMinutes: 5,
       startMinimized: false,
+      pictures: { showInContactList: true },
+      transfers: {},
     },
   };
   const api = {

@@ -5,12 +5,13 @@ import type { Preferences, SavedAccount, ServerConfig, ServerPreset } from '../.
 import { call, errorText } from '../lib/api';
 import { useSession } from '../store/session';
 
-type Tab = 'general' | 'alerts' | 'sounds' | 'accounts';
+type Tab = 'general' | 'alerts' | 'sounds' | 'transfers' | 'accounts';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'general', label: 'General' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'sounds', label: 'Sounds' },
+  { id: 'transfers', label: 'File Transfer' },
   { id: 'accounts', label: 'Accounts' },
 ];
 
@@ -150,6 +151,40 @@ function OptionsForm({ initial, onDone }: { initial: Preferences; onDone: () => 
               checked={draft.startMinimized}
               onChange={(startMinimized) => update({ startMinimized })}
             />
+            <h3>Display pictures</h3>
+            <Check
+              label="Show display pictures in the contact list"
+              checked={draft.pictures.showInContactList}
+              onChange={(showInContactList) => update({ pictures: { showInContactList } })}
+            />
+          </div>
+        )}
+        {tab === 'transfers' && (
+          <div className="options-section">
+            <h3>Save received files in</h3>
+            <div className="field field-inline">
+              <output className="folder-path" aria-label="Folder for received files">
+                {draft.transfers.folder ?? 'Your Downloads folder'}
+              </output>
+              <button
+                type="button"
+                className="button"
+                onClick={() =>
+                  call('transfer:choose-folder', {}).then(
+                    ({ folder }) => folder !== null && update({ transfers: { folder } }),
+                    (e: unknown) => setError(errorText(e)),
+                  )
+                }
+              >
+                Change...
+              </button>
+              {draft.transfers.folder !== undefined && (
+                <button type="button" className="button" onClick={() => update({ transfers: {} })}>
+                  Use Downloads
+                </button>
+              )}
+            </div>
+            <p className="options-note">Files are offered to you first: nothing is saved until you accept it.</p>
           </div>
         )}
         {tab === 'alerts' && (
