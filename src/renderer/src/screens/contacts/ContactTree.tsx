@@ -2,6 +2,7 @@
 // for the keyboard. Rows select only their own contact, so a presence change re-renders one row.
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { StatusIcon } from '../../components/art';
+import { pictureUrl } from '../../../../shared/pictures';
 import { RichText } from '../../components/RichText';
 import { buildRows, contactName, isBlocked, type ListRow, type ListView } from '../../lib/contactList';
 import { contactKey } from '../../lib/contactsState';
@@ -41,6 +42,7 @@ const ContactRow = memo(function ContactRow({
   onAction,
 }: RowProps & { row: Extract<ListRow, { kind: 'contact' }> }): React.JSX.Element | null {
   const contact = useSession((s) => s.contacts[contactKey(row.email)]);
+  const showPictures = useSession((s) => s.settings?.pictures.showInContactList ?? false);
   if (!contact) return null;
   const blocked = isBlocked(contact);
   const online = isOnline(contact.status);
@@ -63,6 +65,9 @@ const ContactRow = memo(function ContactRow({
       }}
     >
       <StatusIcon status={contact.status} blocked={blocked} />
+      {showPictures && contact.pictureId && (
+        <img className="contact-picture" src={pictureUrl(contact.pictureId)} alt="" draggable={false} />
+      )}
       <span className="contact-name">
         <RichText text={contactName(contact)} />
       </span>
