@@ -24,6 +24,10 @@ import {
   SignOutReason,
   TextFormat,
   Transfer,
+  DeclaredEmoticons,
+  EmoticonShortcut,
+  OwnEmoticon,
+  PictureId,
 } from './schemas';
 
 const Empty = z.object({}).strict();
@@ -52,6 +56,7 @@ const ConversationEntry = z.discriminatedUnion('kind', [
     at: z.number(),
     delivery: DeliveryState.optional(),
     failureReason: z.string().optional(),
+    emoticons: DeclaredEmoticons.optional(),
   }),
   z.object({ kind: z.literal('nudge'), from: Participant, outgoing: z.boolean(), at: z.number() }),
   z.object({ kind: z.literal('system'), text: z.string(), at: z.number() }),
@@ -158,6 +163,15 @@ export const commands = {
   'transfer:open': { input: TransferRef, output: Void },
   'transfer:show-in-folder': { input: TransferRef, output: Void },
   'settings:get': { input: Empty, output: Preferences },
+  'emoticons:list': { input: Empty, output: z.object({ emoticons: z.array(OwnEmoticon) }) },
+  /** An image (base64 PNG/GIF/JPEG/BMP of at most 1 MB) under a shortcut of 1–7 characters. */
+  'emoticons:add': {
+    input: z
+      .object({ image: z.base64().max(1_400_000), shortcut: EmoticonShortcut, name: z.string().max(64) })
+      .strict(),
+    output: Void,
+  },
+  'emoticons:remove': { input: z.object({ shortcut: EmoticonShortcut }).strict(), output: Void },
   'settings:set': { input: Preferences, output: Void },
   /** Opens an http(s) link in the system browser. */
   'shell:open-external': { input: z.object({ url: z.url({ protocol: /^https?$/ }).max(4096) }).strict(), output: Void },
@@ -183,11 +197,22 @@ export const events = {
   'conversation:left': z.object({ conversationId: ConversationId, email: z.string() }),
   'conversation:message': z.object({
     conversationId: ConversationId,
+    /** The entry's id, which `conversation:emoticon` refers to. */
+    id: z.string(),
     from: Participant,
     text: z.string(),
     format: TextFormat.optional(),
     at: z.number(),
+    emoticons: DeclaredEmoticons.optional(),
   }),
+  /** A custom emoticon a received message declared has arrived (verified) and can be shown. */
+  'conversation:emoticon': z.object({
+    conversationId: ConversationId,
+    messageId: z.string(),
+    shortcut: z.string().max(7),
+    pictureId: PictureId,
+  }),
+  'emoticons:changed': z.object({ emoticons: z.array(OwnEmoticon) }),
   'conversation:typing': z.object({ conversationId: ConversationId, email: z.string() }),
   'conversation:nudge': z.object({ conversationId: ConversationId, from: Participant }),
   'conversation:delivery': z.object({

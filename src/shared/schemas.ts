@@ -137,6 +137,22 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+/** One of the user's own emoticons: typed as `shortcut`, shown as the picture. */
+export const EmoticonShortcut = z
+  .string()
+  .min(1)
+  .max(7)
+  .refine((s) => !/\s/.test(s), 'A shortcut cannot contain spaces');
+export const OwnEmoticon = z.object({
+  shortcut: EmoticonShortcut,
+  name: z.string().max(64),
+  pictureId: PictureId,
+});
+export type OwnEmoticon = z.infer<typeof OwnEmoticon>;
+
+/** Shortcut → picture of the custom emoticons a message declared; null until the picture arrives. */
+export const DeclaredEmoticons = z.record(z.string().max(7), PictureId.nullable());
+
 export const TransferState = z.enum(['offered', 'waiting', 'active', 'done', 'declined', 'cancelled', 'failed']);
 export type TransferState = z.infer<typeof TransferState>;
 

@@ -34,6 +34,16 @@ interface AppConversation {
   /** The engine's conversation while attached to a session. */
   engineId: string | undefined;
   closed: boolean;
+  /** Custom emoticons each contact declared, for their next message (by lower-case e-mail). */
+  readonly declared: Map<string, Declaration>;
+}
+
+interface Declaration {
+  readonly shortcuts: ReadonlySet<string>;
+  /** Pictures that arrived, by shortcut, possibly before the message itself. */
+  readonly arrived: Map<string, string>;
+  /** The message that used them, once it came. */
+  message: ConversationEntry | undefined;
 }
 
 export class ConversationsService {
@@ -83,21 +93,35 @@ export class ConversationsService {
         if (!conv) return;
         // One participant object per person, shared by every entry of theirs.
         const sender = conv.participants.get(from.email) ?? from;
-        this.record(conv, {
+        const id = `received-${++this.received}`;
+        const declaration = this.declarationFor(conv, from.email, text);
+        const emoticons = declaration
+          ? Object.fromEntries(
+              [...declaration.shortcuts]
+                .filter((shortcut) => text.includes(shortcut))
+                .map((shortcut) => [shortcut, declaration.arrived.get(shortcut) ?? null]),
+            )
+          : undefined;
+        const entry: ConversationEntry = {
           kind: 'message',
-          id: `received-${++this.received}`,
+          id,
           from: sender,
           outgoing: false,
           text,
           ...(format === undefined ? {} : { format }),
           at,
-        });
+          ...(emoticons ? { emoticons } : {}),
+        };
+        this.record(conv, entry);
+        if (declaration) declaration.message = entry;
         this.deps.emit('conversation:message', {
           conversationId: conv.id,
+          id,
           from,
           text,
           ...(format === undefined ? {} : { format }),
           at,
+          ...(emoticons ? { emoticons: { ...emoticons } } : {}),
         });
         this.deps.incoming(conv.id, 'message', from, text);
       }),
@@ -183,6 +207,7 @@ export class ConversationsService {
       entries: [],
       engineId: undefined,
       closed: false,
+      declared: new Map(),
     };
     this.conversations.set(conv.id, conv);
     this.bind(conv, this.engineOpen(manager, key));
@@ -251,6 +276,28 @@ export class ConversationsService {
     if (!conv.closed) this.deps.emit('conversation:closed', { conversationId, reason: 'The conversation was closed' });
   }
 
+  /**
+   * A contact declared custom emoticons (`text/x-mms-emoticon`): they belong to the next message
+   * from them in that conversation, and to no other.
+   */
+  declareEmoticons(engineId: string, email: string, shortcuts: readonly string[]): void {
+    const conv = this.byEngine.get(engineId);
+    if (!conv) return;
+    conv.declared.set(email.toLowerCase(), { shortcuts: new Set(shortcuts), arrived: new Map(), message: undefined });
+  }
+
+  /** A declared emoticon's picture is in the cache: show it in the message that declared it. */
+  emoticonArrived(engineId: string, email: string, shortcut: string, pictureId: string): void {
+    const conv = this.byEngine.get(engineId);
+    const declaration = conv?.declared.get(email.toLowerCase());
+    if (!conv || !declaration?.shortcuts.has(shortcut)) return;
+    declaration.arrived.set(shortcut, pictureId);
+    const entry = declaration.message;
+    if (entry?.kind !== 'message' || entry.emoticons?.[shortcut] !== null) return;
+    entry.emoticons = { ...entry.emoticons, [shortcut]: pictureId };
+    this.deps.emit('conversation:emoticon', { conversationId: conv.id, messageId: entry.id, shortcut, pictureId });
+  }
+
   /** The app conversation an engine conversation belongs to. */
   appIdOf(engineId: string): string | undefined {
     return this.byEngine.get(engineId)?.id;
@@ -276,6 +323,15 @@ export class ConversationsService {
     else this.record(conv, { kind: 'transfer', transfer, at: this.deps.now() });
   }
 
+  /** The declaration this message from `email` uses: the one before it, if its text uses any of it. */
+  private declarationFor(conv: AppConversation, email: string, text: string): Declaration | undefined {
+    const declaration = conv.declared.get(email.toLowerCase());
+    if (!declaration || declaration.message) return undefined;
+    if ([...declaration.shortcuts].some((shortcut) => text.includes(shortcut))) return declaration;
+    conv.declared.delete(email.toLowerCase());
+    return undefined;
+  }
+
   private adoptIncoming(engineId: string, participants: readonly Participant[]): void {
     const people = participants.map((p) => p.email);
     const waiting =
@@ -287,6 +343,7 @@ export class ConversationsService {
       entries: [],
       engineId: undefined,
       closed: false,
+      declared: new Map(),
     };
     for (const p of participants) conv.participants.set(p.email, p);
     this.conversations.set(conv.id, conv);

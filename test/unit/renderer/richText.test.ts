@@ -22,6 +22,29 @@ describe('splitRichText', () => {
     ]);
   });
 
+  it("shows a sender's own emoticons in place of their shortcuts, before the standard ones", () => {
+    const id = 'a'.repeat(40);
+    expect(splitRichText('hi (cat) :) (ca', { custom: { '(cat)': id, ':)': null } })).toEqual([
+      { kind: 'text', text: 'hi ' },
+      { kind: 'custom', shortcut: '(cat)', pictureId: id },
+      { kind: 'text', text: ' ' },
+      // Declared but not arrived yet: the shortcut stands until it does, not the standard smile.
+      { kind: 'custom', shortcut: ':)', pictureId: null },
+      { kind: 'text', text: ' (ca' },
+    ]);
+  });
+
+  it('matches the longest declared shortcut and treats regex characters literally', () => {
+    const a = 'a'.repeat(40);
+    const b = 'b'.repeat(40);
+    expect(splitRichText('x.*y x.*yz', { custom: { 'x.*y': a, 'x.*yz': b } })).toEqual([
+      { kind: 'custom', shortcut: 'x.*y', pictureId: a },
+      { kind: 'text', text: ' ' },
+      { kind: 'custom', shortcut: 'x.*yz', pictureId: b },
+    ]);
+    expect(splitRichText('xxy', { custom: { 'x.*y': a } })).toEqual([{ kind: 'text', text: 'xxy' }]);
+  });
+
   it('never links other schemes and keeps markup as text', () => {
     expect(splitRichText('javascript:alert(1) <a href="x">y</a>', { emoticons: false })).toEqual([
       { kind: 'text', text: 'javascript:alert(1) <a href="x">y</a>' },

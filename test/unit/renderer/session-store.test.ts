@@ -18,6 +18,7 @@ function fakeMsn(): { api: MsnApi; emit: <E extends EventName>(event: E, payload
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const values: Record<string, unknown> = {
     'session:snapshot': { phase: 'online', contacts: [], groups: [] },
+    'emoticons:list': { emoticons: [] },
     'settings:get': {
       sounds: { signIn: true, message: true, nudge: true },
       notifications: { contactSignIn: true, message: true },

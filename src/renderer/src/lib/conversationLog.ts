@@ -17,6 +17,8 @@ export type LogEntry =
       /** Delivery per message id; absent for received messages. */
       delivery?: Record<string, DeliveryState>;
       failureReason?: string;
+      /** Custom emoticons the sender declared for this message. */
+      emoticons?: Record<string, string | null>;
     }
   | { kind: 'nudge'; key: string; from: Participant; outgoing: boolean; at: number }
   | { kind: 'system'; key: string; text: string; at: number }
@@ -60,6 +62,20 @@ export function applyDelivery(
       ...(reason === undefined ? {} : { failureReason: reason }),
     };
   });
+}
+
+/** A declared custom emoticon arrived: its message shows the picture from now on. */
+export function applyEmoticon(
+  entries: readonly LogEntry[],
+  messageId: string,
+  shortcut: string,
+  pictureId: string,
+): LogEntry[] {
+  return entries.map((entry) =>
+    entry.kind === 'message' && entry.ids.includes(messageId) && entry.emoticons && shortcut in entry.emoticons
+      ? { ...entry, emoticons: { ...entry.emoticons, [shortcut]: pictureId } }
+      : entry,
+  );
 }
 
 /** A transfer's entry updated in place, or added at the end the first time it is seen. */

@@ -2,7 +2,18 @@
 // data here; components render pieces as text nodes, so markup in a message never becomes HTML.
 import { splitEmoticons, type TextPiece } from './emoticons';
 
-export type RichPiece = TextPiece | { kind: 'link'; text: string; url: string };
+export type RichPiece =
+  | TextPiece
+  | { kind: 'link'; text: string; url: string }
+  /** A contact's own emoticon: its picture once it has arrived (`null` until then: the shortcut shows). */
+  | { kind: 'custom'; shortcut: string; pictureId: string | null };
+
+/** Shortcuts a message declared, with their pictures as they arrive. */
+export type CustomEmoticons = Readonly<Record<string, string | null>>;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 const linkPattern = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
 const trailingPunctuation = /[.,;:!?'"]+$/;
@@ -27,12 +38,32 @@ export function linkTarget(text: string): string | null {
   }
 }
 
-export function splitRichText(text: string, { emoticons = true }: { emoticons?: boolean } = {}): RichPiece[] {
+export function splitRichText(
+  text: string,
+  { emoticons = true, custom }: { emoticons?: boolean; custom?: CustomEmoticons } = {},
+): RichPiece[] {
   const pieces: RichPiece[] = [];
-  const pushText = (run: string): void => {
-    if (run === '') return;
+  const standard = (run: string): void => {
     if (emoticons) pieces.push(...splitEmoticons(run));
     else pieces.push({ kind: 'text', text: run });
+  };
+  // A sender's own shortcuts win over the standard ones, longest first (as the official client did).
+  const shortcuts = Object.keys(custom ?? {}).sort((a, b) => b.length - a.length);
+  const customPattern =
+    shortcuts.length > 0 && emoticons ? new RegExp(shortcuts.map(escapeRegExp).join('|'), 'g') : undefined;
+  const pushText = (run: string): void => {
+    if (run === '') return;
+    if (!customPattern || !custom) {
+      standard(run);
+      return;
+    }
+    let at = 0;
+    for (const match of run.matchAll(customPattern)) {
+      if (match.index > at) standard(run.slice(at, match.index));
+      pieces.push({ kind: 'custom', shortcut: match[0], pictureId: custom[match[0]] ?? null });
+      at = match.index + match[0].length;
+    }
+    if (at < run.length) standard(run.slice(at));
   };
   let last = 0;
   for (const match of text.matchAll(linkPattern)) {

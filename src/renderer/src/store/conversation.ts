@@ -4,7 +4,14 @@ import { create } from 'zustand';
 import type { EventName, EventPayload } from '../../../shared/ipc';
 import type { DeliveryState, Participant } from '../../../shared/schemas';
 import { call, errorText } from '../lib/api';
-import { applyDelivery, applyTransfer, entryKey, fromSnapshotEntry, type LogEntry } from '../lib/conversationLog';
+import {
+  applyDelivery,
+  applyEmoticon,
+  applyTransfer,
+  entryKey,
+  fromSnapshotEntry,
+  type LogEntry,
+} from '../lib/conversationLog';
 import { useSession } from './session';
 
 /** How long "X is writing a message..." stays after the last typing notice (the classic client used ~6 s). */
@@ -100,18 +107,19 @@ export function connectConversation(conversationId: string): () => void {
       stopTyping(email);
       systemLine(`${who ? nameOf(who) : email} has left the conversation.`);
     },
-    'conversation:message': ({ from, text, format, at }) => {
+    'conversation:message': ({ id, from, text, format, at, emoticons }) => {
       stopTyping(from.email);
       const outgoing = isMe(from.email);
       appendEntry({
         kind: 'message',
         key: entryKey(),
-        ids: [],
+        ids: [id],
         from,
         outgoing,
         text,
         ...(format ? { format } : {}),
         at,
+        ...(emoticons ? { emoticons } : {}),
       });
       if (!outgoing) set({ lastReceivedAt: at });
     },
@@ -139,6 +147,8 @@ export function connectConversation(conversationId: string): () => void {
     'conversation:closed': ({ reason }) => {
       if (reason !== '') systemLine(reason);
     },
+    'conversation:emoticon': ({ messageId, shortcut, pictureId }) =>
+      set((s) => ({ entries: applyEmoticon(s.entries, messageId, shortcut, pictureId) })),
     'transfer:changed': ({ transfer }) => set((s) => ({ entries: applyTransfer(s.entries, transfer, Date.now()) })),
   };
 

@@ -2,7 +2,15 @@
 // requests and preferences. Filled from `session:snapshot` and kept current by events; contact
 // updates are coalesced so a presence burst re-renders the list once per frame.
 import { create } from 'zustand';
-import type { Group, Preferences, Privacy, Profile, SessionPhase, SignOutReason } from '../../../shared/schemas';
+import type {
+  Group,
+  OwnEmoticon,
+  Preferences,
+  Privacy,
+  Profile,
+  SessionPhase,
+  SignOutReason,
+} from '../../../shared/schemas';
 import { call } from '../lib/api';
 import { createBatcher, type Scheduler } from '../lib/batch';
 import { applyContactChanges, toContactMap, type ContactChange, type ContactMap } from '../lib/contactsState';
@@ -25,6 +33,8 @@ export interface SessionState {
   addedYou: { email: string; displayName: string }[];
   notices: Notice[];
   settings: Preferences | null;
+  /** The user's own custom emoticons. */
+  ownEmoticons: OwnEmoticon[];
 }
 
 const initial: SessionState = {
@@ -38,6 +48,7 @@ const initial: SessionState = {
   addedYou: [],
   notices: [],
   settings: null,
+  ownEmoticons: [],
 };
 
 export const useSession = create<SessionState>()(() => initial);
@@ -107,7 +118,12 @@ export function connectSession(schedule: Scheduler = frame): () => void {
     ),
     msn.on('groups:changed', ({ groups }) => set({ groups })),
     msn.on('settings:changed', (settings) => set({ settings })),
+    msn.on('emoticons:changed', ({ emoticons }) => set({ ownEmoticons: emoticons })),
   ];
+  call('emoticons:list', {}).then(
+    ({ emoticons }) => set({ ownEmoticons: emoticons }),
+    (error: unknown) => pushNotice(error instanceof Error ? error.message : String(error)),
+  );
   void Promise.all([call('session:snapshot', {}), call('settings:get', {})]).then(
     ([snapshot, settings]) => {
       epoch += 1;

@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import { Glyph } from '../../components/art';
 import { Dialog, Menu, type MenuItem } from '../../components/ui';
+import { EmoticonsDialog } from '../EmoticonsDialog';
 import { PictureDialog } from '../PictureDialog';
 import { call, errorText } from '../../lib/api';
 import { contactName, isBlocked, type ListRow, type ListView } from '../../lib/contactList';
@@ -21,7 +22,8 @@ type Modal =
   | { kind: 'delete-group'; id: string; name: string }
   | { kind: 'delete-contact'; email: string }
   | { kind: 'options' }
-  | { kind: 'picture' };
+  | { kind: 'picture' }
+  | { kind: 'emoticons' };
 
 const VIEW_KEY = 'contact-list-view';
 
@@ -146,7 +148,13 @@ export function ContactListScreen(): React.JSX.Element {
         },
       ],
     },
-    { label: 'Tools', items: () => [{ label: 'Options...', onSelect: () => setModal({ kind: 'options' }) }] },
+    {
+      label: 'Tools',
+      items: () => [
+        { label: 'Emoticons...', onSelect: () => setModal({ kind: 'emoticons' }) },
+        { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
+      ],
+    },
   ];
 
   const closeModal = (): void => setModal(null);
@@ -219,6 +227,7 @@ export function ContactListScreen(): React.JSX.Element {
       {menu && <Menu items={menu.items} x={menu.x} y={menu.y} label={menu.label} onClose={() => setMenu(null)} />}
       {modal?.kind === 'add-contact' && <AddContactDialog onClose={closeModal} />}
       {modal?.kind === 'picture' && <PictureDialog onClose={closeModal} />}
+      {modal?.kind === 'emoticons' && <EmoticonsDialog onClose={closeModal} />}
       {modal?.kind === 'create-group' && <GroupNameDialog onClose={closeModal} />}
       {modal?.kind === 'rename-group' && <GroupNameDialog group={modal} onClose={closeModal} />}
       {modal?.kind === 'delete-group' && (

@@ -1,10 +1,11 @@
 // The conversation log: "Name says:" blocks in each sender's own font and colour, nudges, system
 // lines, and the classic notice under a message that did not reach everyone.
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { RichText } from '../../components/RichText';
 import { deliveryOf, startsBlock, type LogEntry } from '../../lib/conversationLog';
 import { textStyle } from '../../lib/format';
 import { useConversation } from '../../store/conversation';
+import { useSession } from '../../store/session';
 import { TransferEntry } from './TransferEntry';
 
 const nameOf = (p: { displayName: string; email: string }): string =>
@@ -21,6 +22,15 @@ function Message({
 }): React.JSX.Element {
   const delivery = deliveryOf(entry);
   const style = textStyle(entry.format);
+  const own = useSession((s) => s.ownEmoticons);
+  // Our own messages show our own emoticons as we sent them; received ones what their sender declared.
+  const custom = useMemo(
+    () =>
+      entry.outgoing
+        ? Object.fromEntries(own.filter((e) => entry.text.includes(e.shortcut)).map((e) => [e.shortcut, e.pictureId]))
+        : entry.emoticons,
+    [entry.outgoing, entry.emoticons, entry.text, own],
+  );
   return (
     <div className={`log-message${entry.outgoing ? ' outgoing' : ' incoming'}`} data-delivery={delivery}>
       {first && (
@@ -32,7 +42,7 @@ function Message({
         className={`log-text${delivery === 'sending' ? ' sending' : ''}`}
         style={{ ...style, ...(entry.outgoing ? { fontSize: `${ownSize}pt` } : {}) }}
       >
-        <RichText text={entry.text} />
+        <RichText text={entry.text} custom={custom} />
       </div>
       {delivery === 'failed' && (
         <div className="log-failed" role="alert">
