@@ -6,7 +6,7 @@
 // brought forward by the numbered migrations below; a document from a newer app version is read
 // as far as it fits but never written over, so downgrading does not destroy it.
 import { z } from 'zod';
-import { Email, PictureId, Preferences, ServerConfig, SettableStatus } from '../../shared/schemas';
+import { Email, OwnEmoticon, PictureId, Preferences, ServerConfig, SettableStatus } from '../../shared/schemas';
 import type { SavedWindowState } from './window-bounds';
 import type { WindowStateKey } from './routes';
 
@@ -49,6 +49,8 @@ export const SettingsDocument = z.object({
   windows: Windows,
   /** Each account's own display picture (in the object cache), by e-mail. */
   ownPictures: z.record(Email, PictureId),
+  /** The user's own custom emoticons, in the order they were made. */
+  emoticons: z.array(OwnEmoticon),
 });
 export type SettingsDocument = z.infer<typeof SettingsDocument>;
 
@@ -120,6 +122,14 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
   }
   if (!isRaw(doc['ownPictures'])) changed = true;
 
+  const emoticons: OwnEmoticon[] = [];
+  const rawEmoticons: unknown[] = Array.isArray(doc['emoticons']) ? doc['emoticons'] : [];
+  for (const raw of rawEmoticons) {
+    const parsed = OwnEmoticon.safeParse(raw);
+    if (parsed.success && !emoticons.some((e) => e.shortcut === parsed.data.shortcut)) emoticons.push(parsed.data);
+  }
+  if (emoticons.length !== rawEmoticons.length || !Array.isArray(doc['emoticons'])) changed = true;
+
   return {
     settings: {
       version: readOnly ? version : current,
@@ -127,6 +137,7 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
       preferences: preferences.value,
       windows,
       ownPictures,
+      emoticons,
     },
     changed: changed && !readOnly,
     readOnly,
@@ -173,6 +184,8 @@ export interface SettingsStore {
   /** The account's own display picture id, if it chose one. */
   ownPicture(email: string): string | undefined;
   setOwnPicture(email: string, pictureId: string | undefined): void;
+  emoticons(): readonly OwnEmoticon[];
+  setEmoticons(emoticons: readonly OwnEmoticon[]): void;
 }
 
 export function createSettingsStore(
@@ -204,6 +217,8 @@ export function createSettingsStore(
     setPreferences: (preferences) => write({ ...doc, preferences }),
     windowState: (key) => doc.windows[key],
     setWindowState: (key, state) => write({ ...doc, windows: { ...doc.windows, [key]: WindowState.parse(state) } }),
+    emoticons: () => doc.emoticons,
+    setEmoticons: (emoticons) => write({ ...doc, emoticons: [...emoticons] }),
     ownPicture: (email) => doc.ownPictures[email.trim().toLowerCase()],
     setOwnPicture: (email, pictureId) => {
       const { [email.trim().toLowerCase()]: _previous, ...others } = doc.ownPictures;

@@ -180,6 +180,7 @@ describe('settings migrations', () => {
       preferences: DEFAULT_PREFERENCES,
       windows: {},
       ownPictures: {},
+      emoticons: [],
     };
     expect(loadSettings(doc).changed).toBe(false);
   });
