@@ -14,10 +14,10 @@ const EMOTICON_SIDE = 50;
 const MAX_GIF_BYTES = 200 * 1024;
 
 /** The picture as it will be stored: the GIF itself when small, else a PNG scaled to fit. */
-async function emoticonImage(file: File): Promise<string> {
+async function emoticonImage(file: File): Promise<{ base64: string; mime: string }> {
   const url = await readAsDataUrl(file);
   const [, base64 = ''] = url.split(',');
-  if (file.type === 'image/gif' && file.size <= MAX_GIF_BYTES) return base64;
+  if (file.type === 'image/gif' && file.size <= MAX_GIF_BYTES) return { base64, mime: 'image/gif' };
   const image = await loadImage(url);
   const scale = Math.min(1, EMOTICON_SIDE / Math.max(image.naturalWidth, image.naturalHeight));
   const canvas = document.createElement('canvas');
@@ -26,12 +26,12 @@ async function emoticonImage(file: File): Promise<string> {
   const context = canvas.getContext('2d');
   if (!context) throw new Error('This window cannot draw pictures.');
   context.drawImage(image, 0, 0, canvas.width, canvas.height);
-  return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+  return { base64: canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, ''), mime: 'image/png' };
 }
 
 export function EmoticonsDialog({ onClose }: { onClose: () => void }): React.JSX.Element {
   const emoticons = useSession((s) => s.ownEmoticons);
-  const [image, setImage] = useState<string | null>(null);
+  const [image, setImage] = useState<{ base64: string; mime: string } | null>(null);
   const [shortcut, setShortcut] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -45,7 +45,7 @@ export function EmoticonsDialog({ onClose }: { onClose: () => void }): React.JSX
     if (image === null) return;
     setBusy(true);
     setError(null);
-    call('emoticons:add', { image, shortcut, name: name.trim() }).then(
+    call('emoticons:add', { image: image.base64, shortcut, name: name.trim() }).then(
       () => {
         setBusy(false);
         setImage(null);
@@ -86,7 +86,7 @@ export function EmoticonsDialog({ onClose }: { onClose: () => void }): React.JSX
         <legend>Create an emoticon</legend>
         <div className="new-emoticon-row">
           <div className="new-emoticon-picture">
-            {image && <img src={`data:image/png;base64,${image}`} alt="The new emoticon" />}
+            {image && <img src={`data:${image.mime};base64,${image.base64}`} alt="The new emoticon" />}
           </div>
           <button type="button" className="button" onClick={() => file.current?.click()}>
             Find Image…
