@@ -1,6 +1,6 @@
 // Received files on disk: a peer-chosen name made safe, a name that never overwrites, and a sink
 // that streams to `<name>.part` and renames only once the size is right.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
@@ -75,7 +75,7 @@ export async function createDownload(dir: string, peerName: string): Promise<Fil
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 9999) throw err;
     }
   }
-  const stream: WriteStream = createWriteStream('', { fd: handle.fd, autoClose: true });
+  const stream: WriteStream = handle.createWriteStream();
   let written = 0;
   let failure: Error | undefined;
   stream.on('error', (err) => (failure ??= err));
@@ -89,9 +89,19 @@ export async function createDownload(dir: string, peerName: string): Promise<Fil
       if (failure) return Promise.reject(failure);
       written += chunk.length;
       return new Promise((resolve, reject) => {
-        const ok = stream.write(chunk, (err) => (err ? reject(err) : undefined));
-        if (ok) resolve();
-        else stream.once('drain', () => resolve());
+        if (stream.write(chunk)) {
+          resolve();
+          return;
+        }
+        // Wait for room, or for the failure that means there will be none.
+        const settle = (err?: Error): void => {
+          stream.off('drain', settle);
+          stream.off('error', settle);
+          if (err) reject(err);
+          else resolve();
+        };
+        stream.on('drain', settle);
+        stream.on('error', settle);
       });
     },
     async finish(expectedSize) {
