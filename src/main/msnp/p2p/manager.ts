@@ -28,6 +28,7 @@ import {
   DEFAULT_WINDOW,
   Link,
   bufferSource,
+  type AckExpectation,
   type IncomingSession,
   type LinkHandler,
 } from './transport';
@@ -360,6 +361,7 @@ class FileSend extends Transfer {
   readonly info: TransferInfo;
   private phase: 'inviting' | 'sending' | 'sent' = 'inviting';
   private cancelStream: ((error: P2PError) => void) | undefined;
+  private dataAck: AckExpectation | undefined;
 
   constructor(
     manager: P2PManager,
@@ -401,6 +403,9 @@ class FileSend extends Transfer {
       return;
     }
     if (message.method === 'BYE') {
+      // The receiver's ack of the data may have been read just before this BYE, with the
+      // bookkeeping of its arrival still pending: that is a completed transfer.
+      if (this.phase === 'sending' && this.dataAck?.received) this.completed();
       if (this.phase === 'sent') this.end();
       else this.fail(new P2PError('cancelled', `${this.peer} cancelled the transfer`, { by: 'peer' }), false);
       return;
@@ -425,18 +430,24 @@ class FileSend extends Transfer {
       );
       stream.onProgress = (bytes) => this.progress(bytes);
       const ack = this.link.expectAck(stream.identifier);
+      this.dataAck = ack;
       this.cancelStream = (error) => stream.fail(error);
       await stream.sent;
       if (this.ended) return;
       ack.arm(m.ackTimeoutMs);
       await ack.acked;
-      if (this.ended) return;
-      this.phase = 'sent';
-      this.manager.report('transfer-completed', this.info);
+      if (this.ended || this.phase === 'sent') return;
+      this.completed();
       this.linger();
     } catch (err) {
       this.fail(asP2PError(err), !(err instanceof P2PError && err.kind === 'closed'));
     }
+  }
+
+  private completed(): void {
+    this.phase = 'sent';
+    this.bytes = this.info.size;
+    this.manager.report('transfer-completed', this.info);
   }
 
   override end(): void {

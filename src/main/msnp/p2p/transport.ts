@@ -270,6 +270,17 @@ export interface IncomingSession {
   aborted(): void;
 }
 
+export interface AckExpectation {
+  readonly acked: Promise<void>;
+  /** Starts (or restarts) the time limit. */
+  arm(ms: number): void;
+  /**
+   * Set the moment the ack arrives, before `acked` settles: a packet read in the same chunk
+   * (the peer's BYE right after its ack) can rely on it.
+   */
+  readonly received: boolean;
+}
+
 interface Partial {
   readonly total: number;
   readonly buffer: Buffer | undefined;
@@ -277,6 +288,7 @@ interface Partial {
 }
 
 interface AckWait {
+  received: boolean;
   resolve(): void;
   reject(error: P2PError): void;
   timer: NodeJS.Timeout | undefined;
@@ -345,10 +357,10 @@ export class Link {
    * Resolves when the peer acks the message `identifier`. The wait starts now; `arm` (or the
    * `timeoutMs` given here) limits it, so a long message can be timed from its last byte.
    */
-  expectAck(identifier: number, timeoutMs?: number): { readonly acked: Promise<void>; arm(ms: number): void } {
+  expectAck(identifier: number, timeoutMs?: number): AckExpectation {
     let wait: AckWait | undefined;
     const acked = new Promise<void>((resolve, reject) => {
-      wait = { resolve, reject, timer: undefined };
+      wait = { received: false, resolve, reject, timer: undefined };
     });
     acked.catch(() => {});
     const entry = wait as AckWait;
@@ -363,7 +375,13 @@ export class Link {
       }, ms);
     };
     if (timeoutMs !== undefined) arm(timeoutMs);
-    return { acked, arm };
+    return {
+      acked,
+      arm,
+      get received() {
+        return entry.received;
+      },
+    };
   }
 
   /** Sessions that ended: their late packets are dropped quietly instead of counted as hostile. */
@@ -404,6 +422,7 @@ export class Link {
       if (!wait) return;
       this.acks.delete(header.ackIdentifier);
       clearTimeout(wait.timer);
+      wait.received = true;
       wait.resolve();
       return;
     }

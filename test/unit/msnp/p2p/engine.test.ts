@@ -23,6 +23,8 @@ class FakeSwitchboard extends TypedEmitter<{
   state = 'open';
   peer: FakeSwitchboard | undefined;
   tap: Tap = (p) => p;
+  /** How late the server's ACKs come. */
+  ackDelayMs = 0;
   readonly sent: Buffer[] = [];
 
   constructor(
@@ -45,7 +47,9 @@ class FakeSwitchboard extends TypedEmitter<{
     const delivered = this.tap(payload);
     const peer = this.peer;
     if (peer && delivered) setImmediate(() => peer.conversations.deliver(this.self, delivered, peer));
-    return new Promise((resolve) => setImmediate(() => resolve(true)));
+    return new Promise((resolve) =>
+      this.ackDelayMs > 0 ? setTimeout(() => resolve(true), this.ackDelayMs) : setImmediate(() => resolve(true)),
+    );
   }
 
   close(): void {
@@ -195,6 +199,25 @@ describe('P2P layer between two managers', () => {
     alice.p2p.sendFile('bob@example.com', { name: 'f.bin', size: file.length, open: () => Readable.from([file]) });
     expect(await done).toMatchObject({ size: 50_000, file: 'memory' });
     expect(Buffer.concat(sink.bytes).equals(file)).toBe(true);
+  });
+
+  it("counts a transfer as complete when the receiver's ack and BYE overtake the server's ACKs", async () => {
+    const { alice, bob } = pair();
+    alice.sb.ackDelayMs = 100;
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, memorySink()));
+    const { Readable } = await import('node:stream');
+    const outcome = new Promise<string>((resolve) => {
+      alice.p2p.on('transfer-completed', () => resolve('completed'));
+      alice.p2p.on('transfer-failed', (e) => resolve(e.reason));
+    });
+    const received = new Promise((resolve) => bob.p2p.on('transfer-completed', resolve));
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'f.bin',
+      size: 3000,
+      open: () => Readable.from([randomBytes(3000)]),
+    });
+    await received;
+    expect(await outcome).toBe('completed');
   });
 
   it('times out a transfer whose receiver never answers, and withdraws the offer', async () => {
