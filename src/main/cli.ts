@@ -2,10 +2,12 @@
 // optionally sends a message or waits for some, stays online for a while, then signs out. Useful for checking an account or a
 // server without the desktop app. Imports only the protocol engine.
 import { parseArgs } from 'node:util';
+import { P2PTasks, loadPicture, type P2PCliOptions } from './cli-p2p';
 import { MessengerClient, type MessengerClientOptions } from './msnp/client';
 import { MsnpError } from './msnp/errors';
 import { DEFAULT_FORMAT } from './msnp/format';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, parseHostPort } from './msnp/login';
+import { P2P_CLIENT_ID } from './msnp/p2p/manager';
 import { SettableStatus } from '../shared/schemas';
 
 const USAGE = `Usage: MSN_PASSWORD=... npm run --silent cli -- --server HOST:PORT --email EMAIL [options]
@@ -22,10 +24,16 @@ Options:
                               --wait-messages, until the messages have arrived)
   --send-to EMAIL --text TEXT send TEXT to EMAIL and wait until the server confirms delivery
   --wait-messages N           answer invitations and exit once N messages have arrived
+  --display-picture FILE      advertise FILE (PNG/JPEG/GIF, at most 1 MB) as your picture and serve it
+  --fetch-pictures DIR        download every online contact's display picture into DIR
+  --send-file EMAIL:PATH      send the file at PATH to EMAIL (repeatable)
+  --accept-files DIR          accept every incoming file into DIR (with --stay)
+  --decline-files             decline every incoming file
   --help                      show this text
 
 Prints one JSON object per line. Exit codes: 0 success, 1 sign-in refused, 2 usage error,
-3 network or protocol failure, 4 a message was not delivered or fewer messages arrived than awaited.`;
+3 network or protocol failure, 4 a message was not delivered, fewer messages arrived than
+awaited, or a picture, a file sent or a file received failed.`;
 
 const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
@@ -40,6 +48,7 @@ interface CliOptions {
   readonly staySeconds: number;
   readonly send?: { readonly to: string; readonly text: string };
   readonly waitMessages?: number;
+  readonly p2p: P2PCliOptions;
 }
 
 function print(event: Record<string, unknown>): void {
@@ -65,6 +74,11 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         'send-to': { type: 'string' },
         text: { type: 'string' },
         'wait-messages': { type: 'string' },
+        'display-picture': { type: 'string' },
+        'fetch-pictures': { type: 'string' },
+        'send-file': { type: 'string', multiple: true },
+        'accept-files': { type: 'string' },
+        'decline-files': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -95,7 +109,24 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     values.stay === undefined ? (waitMessages === undefined ? 0 : Number.POSITIVE_INFINITY) : Number(values.stay);
   if (!Number.isFinite(staySeconds) || staySeconds < 0) throw new UsageError('--stay takes a number of seconds');
   if (values.nexus !== undefined && !URL.canParse(values.nexus)) throw new UsageError('--nexus takes a URL');
+  if (values['accept-files'] !== undefined && values['decline-files']) {
+    throw new UsageError('--accept-files and --decline-files exclude each other');
+  }
+  const sendFiles = (values['send-file'] ?? []).map((spec) => {
+    const colon = spec.indexOf(':');
+    const to = spec.slice(0, colon);
+    const path = spec.slice(colon + 1);
+    if (colon <= 0 || path === '' || !to.includes('@')) throw new UsageError('--send-file takes EMAIL:PATH');
+    return { to: to.toLowerCase(), path };
+  });
   return {
+    p2p: {
+      sendFiles,
+      declineFiles: values['decline-files'] ?? false,
+      ...(values['display-picture'] === undefined ? {} : { displayPicture: values['display-picture'] }),
+      ...(values['fetch-pictures'] === undefined ? {} : { fetchPictures: values['fetch-pictures'] }),
+      ...(values['accept-files'] === undefined ? {} : { acceptFiles: values['accept-files'] }),
+    },
     staySeconds,
     ...(values['send-to'] === undefined || values.text === undefined
       ? {}
@@ -115,6 +146,8 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       ...(status === undefined ? {} : { status: status as SettableStatus }),
       // A checking tool reports a lost connection instead of hiding it behind reconnection.
       reconnect: false,
+      // Pictures, emoticons and files over MSNP2P are implemented, nothing else.
+      clientId: P2P_CLIENT_ID,
     },
   };
 }
@@ -146,14 +179,25 @@ async function main(): Promise<number> {
     return EXIT_OK;
   }
 
+  let picture;
+  try {
+    picture =
+      options.p2p.displayPicture === undefined
+        ? undefined
+        : await loadPicture(options.p2p.displayPicture, options.client.email);
+  } catch (err) {
+    print({ event: 'error', message: err instanceof Error ? err.message : String(err) });
+    return EXIT_USAGE;
+  }
   let client: MessengerClient;
   try {
-    client = new MessengerClient(options.client);
+    client = new MessengerClient({ ...options.client, ...(picture ? { msnObject: picture.object.xml } : {}) });
   } catch (err) {
     if (!(err instanceof MsnpError)) throw err;
     print({ event: 'error', message: err.message });
     return EXIT_USAGE;
   }
+  const p2p = new P2PTasks(client, options.p2p, print, picture);
 
   let ended: ((code: number) => void) | undefined;
   const endedEarly = new Promise<number>((resolve) => (ended = resolve));
@@ -217,6 +261,9 @@ async function main(): Promise<number> {
     if (typeof delivered === 'number') return delivered;
     if (!delivered) outcome = EXIT_INCOMPLETE;
   }
+  p2p.watch();
+  const once = await Promise.race([p2p.runOnce(), endedEarly]);
+  if (typeof once === 'number') return once;
 
   let timer: NodeJS.Timeout | undefined;
   const waiting = options.waitMessages === undefined ? [] : [messagesArrived];
@@ -233,7 +280,11 @@ async function main(): Promise<number> {
   const code = await Promise.race([...waiting, stayed, endedEarly, interrupted]);
   clearTimeout(timer);
   if (code === EXIT_REFUSED || code === EXIT_FAILURE) return code;
+  // Transfers still running when the stay ends are finished (or fail) first.
+  const settled = await Promise.race([p2p.idle(), endedEarly, interrupted]);
+  if (settled === EXIT_REFUSED || settled === EXIT_FAILURE) return settled;
   await client.signOut();
+  if (p2p.failed && code === EXIT_OK) return EXIT_INCOMPLETE;
   return code === EXIT_OK ? outcome : code;
 }
 

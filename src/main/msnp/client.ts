@@ -106,8 +106,10 @@ export interface MessengerClientOptions {
   readonly status?: SettableStatus;
   /** Personal message to set at sign-in (MSNP11+). Without it the server's stays untouched. */
   readonly personalMessage?: string;
-  /** MSNP8+ capability bits sent with `CHG`. Default 0 (plain text). */
+  /** MSNP8+ capability bits sent with `CHG`. Default 0 (plain text); `P2P_CLIENT_ID` with the P2P layer. */
   readonly clientId?: number;
+  /** Your display picture's msnobj XML, advertised with `CHG` (MSNP9+); see `setMsnObject`. */
+  readonly msnObject?: string;
   readonly connectTimeoutMs?: number;
   /** Time allowed for each reply (and for the contact list download). Default 30 s. */
   readonly requestTimeoutMs?: number;
@@ -173,6 +175,8 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   /** The personal message to restore; undefined until one is set. */
   private desiredPersonalMessage: string | undefined;
   private abort: AbortController | undefined;
+  /** The msnobj advertised with every CHG; undefined for no picture. */
+  private desiredMsnObject: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** This account's conversations (switchboard sessions); they all end whenever the session does. */
   readonly conversations: ConversationManager;
@@ -200,6 +204,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     this.model = new ContactList(this.options.email);
     this.desiredStatus = options.status ?? 'NLN';
     this.desiredPersonalMessage = options.personalMessage;
+    this.desiredMsnObject = options.msnObject;
     this.conversations = new ConversationManager({
       email: this.options.email,
       requestSwitchboard: () => this.requestSwitchboard(),
@@ -294,10 +299,23 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     if (!SettableStatus.options.includes(status))
       return Promise.reject(new MsnpError('invalid', `Not a status: ${String(status)}`));
     return this.run(async ({ dialect }) => {
-      await this.call(statusCommand(dialect, status, this.clientId), {
+      await this.call(statusCommand(dialect, status, this.clientId, this.desiredMsnObject), {
         map: () => this.applyProfile({ status }),
       });
       this.desiredStatus = status;
+    });
+  }
+
+  /**
+   * Advertises a new display picture (its msnobj XML, exactly as built), or none with
+   * `undefined`: a `CHG` with the current status (MSNP9+; kept for reconnections).
+   */
+  setMsnObject(msnObject: string | undefined): Promise<void> {
+    return this.run(async ({ dialect }) => {
+      if (dialect < 9) throw new MsnpError('unsupported', 'Display pictures need MSNP9 or later');
+      const status = this.desiredStatus;
+      await this.call(statusCommand(dialect, status, this.clientId, msnObject));
+      this.desiredMsnObject = msnObject;
     });
   }
 
@@ -597,7 +615,9 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     const keepAlive = this.keepAlive;
     const steps: Array<() => Promise<unknown>> = [
       () =>
-        this.call(statusCommand(dialect, status, this.clientId), { map: () => this.model.updateProfile({ status }) }),
+        this.call(statusCommand(dialect, status, this.clientId, this.desiredMsnObject), {
+          map: () => this.model.updateProfile({ status }),
+        }),
     ];
     if (dialect >= 11 && personalMessage !== undefined) steps.push(() => this.sendPersonalMessage(personalMessage));
     // The initial presence follows the CHG reply and the server answers in order, so once a

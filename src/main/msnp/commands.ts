@@ -3,15 +3,21 @@
 import type { Contact, ListName, SettableStatus } from '../../shared/schemas';
 import { encodeName, type Param } from './codec';
 import { MsnpError } from './errors';
+import { percentEncode } from './p2p/msnobj';
 
 export interface Command {
   readonly name: string;
   readonly params: readonly Param[];
 }
 
-/** `CHG <status> [<clientid>]`: MSNP8+ must carry the client id or Escargot drops the command. */
-export function statusCommand(dialect: number, status: SettableStatus, clientId: number): Command {
-  return { name: 'CHG', params: dialect >= 8 ? [status, clientId] : [status] };
+/**
+ * `CHG <status> [<clientid> [<msnobj>]]`: MSNP8+ must carry the client id or Escargot drops the
+ * command; MSNP9+ may add your display picture's msnobj, fully percent-encoded (P2P.md §2.3).
+ */
+export function statusCommand(dialect: number, status: SettableStatus, clientId: number, msnObject?: string): Command {
+  if (dialect < 8) return { name: 'CHG', params: [status] };
+  if (dialect < 9 || msnObject === undefined) return { name: 'CHG', params: [status, clientId] };
+  return { name: 'CHG', params: [status, clientId, percentEncode(msnObject)] };
 }
 
 /** `REA <email> <name>` (≤9) or `PRP MFN <name>` (10+). */

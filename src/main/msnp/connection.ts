@@ -22,6 +22,8 @@ export interface ConnectionEvents {
   frame: Frame;
   /** Emitted once. `error` is set when the connection failed rather than being closed by either side. */
   close: { readonly error?: MsnpError };
+  /** The socket's write buffer emptied after `congested` was true. */
+  drain: undefined;
 }
 
 export interface RequestOptions<T> {
@@ -68,6 +70,7 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
       this.failure ??= new MsnpError('network', `Connection error: ${err.message}`, { cause: err });
     });
     socket.on('close', () => this.onClose());
+    socket.on('drain', () => this.emit('drain', undefined));
   }
 
   /** Opens a connection; rejects with a `network` or `timeout` MsnpError. */
@@ -94,6 +97,11 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
 
   get isOpen(): boolean {
     return !this.closed && !this.socket.destroyed;
+  }
+
+  /** Whether the socket's write buffer is full: bulk senders wait for `drain` before writing more. */
+  get congested(): boolean {
+    return this.socket.writableNeedDrain;
   }
 
   /** Sends a command with a fresh TrID and returns that TrID. Throws a `state` error when closed. */

@@ -6,7 +6,9 @@ import type { DeliveryState, Participant, TextFormat } from '../../shared/schema
 import type { SwitchboardInvitation, SwitchboardTicket } from './client';
 import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
+import { parseMime } from './codec';
 import { buildNudgePayload, buildTextPayload, buildTypingPayload, parseMessage, splitText } from './format';
+import { buildEmoticonPayload, parseEmoticonBody, type EmoticonDeclaration } from './p2p/emoticons';
 import { Switchboard } from './switchboard';
 
 /** What conversations need from the notification-server session. */
@@ -69,6 +71,26 @@ export interface ConversationEvents {
   closed: { readonly conversationId: string; readonly reason: string };
   /** An invitation could not be answered (e.g. it expired). */
   'invitation-failed': { readonly email: string; readonly reason: string };
+  /** An MSNP2P packet (`application/x-msnmsgrp2p`) for the P2P layer, with the switchboard it came on. */
+  p2p: {
+    readonly conversationId: string;
+    readonly from: Participant;
+    readonly payload: Buffer;
+    readonly switchboard: Switchboard;
+  };
+  /** Custom emoticons announced for the next message (`text/x-mms-emoticon`), before it arrives. */
+  emoticons: {
+    readonly conversationId: string;
+    readonly from: Participant;
+    readonly emoticons: readonly EmoticonDeclaration[];
+    readonly switchboard: Switchboard;
+  };
+}
+
+/** Options of `send`. */
+export interface SendOptions {
+  /** Custom emoticons the text uses: announced just before it, as MSN Messenger does. */
+  readonly emoticons?: readonly EmoticonDeclaration[];
 }
 
 /** One outgoing message as sent: a text longer than one MSG becomes several. */
@@ -163,10 +185,19 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
   }
 
   /** Sends text; returns the parts it was split into, each with its message id. */
-  send(conversationId: string, text: string, format: TextFormat): SentPart[] {
+  send(conversationId: string, text: string, format: TextFormat, options: SendOptions = {}): SentPart[] {
     const conv = this.get(conversationId);
     const parts = splitText(text, format);
     if (parts.length === 0) throw new MsnpError('state', 'There is nothing to send');
+    if (options.emoticons && options.emoticons.length > 0) {
+      conv.queue.push({
+        payload: buildEmoticonPayload(options.emoticons),
+        ack: 'N',
+        attempts: 0,
+        sentOn: undefined,
+        settle: () => {},
+      });
+    }
     const sent = parts.map((part) => {
       const messageId = randomUUID();
       conv.queue.push({
@@ -222,6 +253,16 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     if (conv.participants.has(key)) return;
     const sb = conv.usable() ?? (await this.ensureOpen(conv));
     await sb.invite(key);
+  }
+
+  /**
+   * The switchboard the conversation uses now, opened (and its people invited) if there is none:
+   * what the P2P layer sends on. Rejects like sending a message would.
+   */
+  switchboard(conversationId: string): Promise<Switchboard> {
+    const conv = this.get(conversationId);
+    const sb = conv.usable();
+    return sb ? Promise.resolve(sb) : this.ensureOpen(conv);
   }
 
   /** Leaves the conversation; anything still unsent fails. */
@@ -454,7 +495,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
       this.attach(conv, sb);
       for (const p of roster) this.addParticipant(conv, p);
       conv.switchboards.add(sb);
-      for (const m of early) this.emitMessage(conv, m.from, m.payload);
+      for (const m of early) this.emitMessage(conv, m.from, m.payload, sb);
       this.pump(conv);
     } catch (err) {
       sb?.leave();
@@ -476,7 +517,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
       if (sb.participants.length === 0 && conv.switchboards.has(sb)) this.retire(conv, sb);
     });
     sb.on('message', ({ from, payload }) => {
-      if (!conv.closed) this.emitMessage(conv, from, payload);
+      if (!conv.closed) this.emitMessage(conv, from, payload, sb);
     });
     sb.on('closed', () => {
       if (!conv.closed && conv.switchboards.has(sb)) this.retire(conv, sb);
@@ -490,7 +531,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     if (!known) this.emit('joined', { conversationId: conv.id, participant: p });
   }
 
-  private emitMessage(conv: Conversation, from: Participant, payload: Buffer): void {
+  private emitMessage(conv: Conversation, from: Participant, payload: Buffer, switchboard: Switchboard): void {
     const content = parseMessage(payload);
     const conversationId = conv.id;
     switch (content.kind) {
@@ -514,6 +555,12 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
         this.emit('unsupported', { conversationId, from, contentType: content.contentType });
         return;
       case 'ignored':
+        if (content.contentType === 'application/x-msnmsgrp2p') {
+          this.emit('p2p', { conversationId, from, payload, switchboard });
+        } else if (content.contentType === 'text/x-mms-emoticon' || content.contentType === 'text/x-mms-animemoticon') {
+          const emoticons = parseEmoticonBody(parseMime(payload).body.toString('utf8'));
+          if (emoticons.length > 0) this.emit('emoticons', { conversationId, from, emoticons, switchboard });
+        }
         return;
     }
   }

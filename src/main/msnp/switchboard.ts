@@ -30,6 +30,8 @@ export interface SwitchboardEvents {
   message: { readonly from: Participant; readonly payload: Buffer };
   /** The connection is gone. `error` is set when it failed rather than being closed by `leave`. */
   closed: { readonly error?: MsnpError };
+  /** The socket can take more after being `congested` (bulk P2P data waits for this). */
+  drain: undefined;
 }
 
 export type SwitchboardState = 'authenticating' | 'open' | 'leaving' | 'closed';
@@ -46,6 +48,7 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
     super();
     this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
     connection.on('frame', (frame) => this.onFrame(frame));
+    connection.on('drain', () => this.emit('drain', undefined));
     connection.on('close', ({ error }) => {
       const failed =
         this.current === 'leaving'
@@ -137,6 +140,26 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
       timeoutMs: this.ackTimeoutMs,
     });
     return reply.name === 'ACK';
+  }
+
+  /**
+   * Sends a P2P payload (`application/x-msnmsgrp2p`) with ack mode `D`, the only one servers
+   * accept for P2P. Resolves `true` on `ACK`, `false` on `NAK`; rejects like `sendAcked`.
+   */
+  async sendP2P(payload: Buffer): Promise<boolean> {
+    this.checkOpen();
+    this.checkSize(payload);
+    const reply = await this.connection.request('MSG', ['D'], {
+      payload,
+      accept: ['ACK', 'NAK'],
+      timeoutMs: this.ackTimeoutMs,
+    });
+    return reply.name === 'ACK';
+  }
+
+  /** Whether the socket's write buffer is full; `drain` follows when it empties. */
+  get congested(): boolean {
+    return this.connection.congested;
   }
 
   /** Sends a payload with ack mode `U` (no answer) or `N` (answer only on failure, which is ignored). */

@@ -1,0 +1,164 @@
+// MSNP2P v1 transport packets (P2P.md §3): a 48-byte little-endian header, up to 1202 payload
+// bytes and a 4-byte big-endian footer. 64-bit fields are read as numbers and refused above
+// Number.MAX_SAFE_INTEGER, so arithmetic on them is exact.
+
+export const HEADER_BYTES = 48;
+export const FOOTER_BYTES = 4;
+/** Payload bytes per packet on a switchboard (P2P.md §3.1). */
+export const CHUNK_BYTES = 1202;
+
+export const Flags = {
+  NONE: 0x0,
+  NAK: 0x1,
+  ACK: 0x2,
+  WAITING: 0x4,
+  ERROR: 0x8,
+  DATA: 0x20,
+  CLOSE: 0x40,
+  TRANSPORT_ERROR: 0x80,
+  WLM: 0x01000000,
+  FILE_DATA: 0x01000030,
+} as const;
+
+export const Footer = { SLP: 0, OBJECT: 1, FILE: 2, EMOTICON: 11, PICTURE: 12 } as const;
+
+export interface P2PHeader {
+  readonly sessionId: number;
+  readonly identifier: number;
+  readonly offset: number;
+  readonly totalSize: number;
+  readonly length: number;
+  readonly flags: number;
+  readonly ackIdentifier: number;
+  readonly ackUniqueId: number;
+  readonly ackDataSize: number;
+}
+
+export interface P2PPacket {
+  readonly header: P2PHeader;
+  readonly payload: Buffer;
+  readonly footer: number;
+}
+
+export type PacketError = 'too-short' | 'length-mismatch' | 'too-large' | 'offset-beyond-total' | 'number-too-large';
+
+export type DecodeResult =
+  { readonly ok: true; readonly packet: P2PPacket } | { readonly ok: false; readonly error: PacketError };
+
+/** Encodes one packet. Throws a RangeError for values that do not fit their fields. */
+export function encodePacket(header: P2PHeader, payload: Buffer = Buffer.alloc(0), footer = 0): Buffer {
+  if (payload.length !== header.length) throw new RangeError('payload length differs from the header');
+  const buf = Buffer.alloc(HEADER_BYTES + payload.length + FOOTER_BYTES);
+  buf.writeUInt32LE(header.sessionId, 0);
+  buf.writeUInt32LE(header.identifier, 4);
+  buf.writeBigUInt64LE(u64(header.offset), 8);
+  buf.writeBigUInt64LE(u64(header.totalSize), 16);
+  buf.writeUInt32LE(header.length, 24);
+  buf.writeUInt32LE(header.flags >>> 0, 28);
+  buf.writeUInt32LE(header.ackIdentifier >>> 0, 32);
+  buf.writeUInt32LE(header.ackUniqueId >>> 0, 36);
+  buf.writeBigUInt64LE(u64(header.ackDataSize), 40);
+  payload.copy(buf, HEADER_BYTES);
+  buf.writeUInt32BE(footer >>> 0, HEADER_BYTES + payload.length);
+  return buf;
+}
+
+function u64(value: number): bigint {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a 64-bit size: ${value}`);
+  return BigInt(value);
+}
+
+function readU64(buf: Buffer, at: number): number | undefined {
+  const v = buf.readBigUInt64LE(at);
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(v);
+}
+
+/**
+ * Decodes the binary part of a P2P message (header + payload + footer). Never throws: a packet
+ * whose lengths disagree, whose chunk lies beyond its total, or whose sizes are not exact numbers
+ * is reported as an error.
+ */
+export function decodePacket(bin: Buffer, maxChunk = 64 * 1024): DecodeResult {
+  if (bin.length < HEADER_BYTES + FOOTER_BYTES) return { ok: false, error: 'too-short' };
+  const offset = readU64(bin, 8);
+  const totalSize = readU64(bin, 16);
+  const ackDataSize = readU64(bin, 40);
+  if (offset === undefined || totalSize === undefined || ackDataSize === undefined) {
+    return { ok: false, error: 'number-too-large' };
+  }
+  const length = bin.readUInt32LE(24);
+  if (length > maxChunk) return { ok: false, error: 'too-large' };
+  if (HEADER_BYTES + length + FOOTER_BYTES !== bin.length) return { ok: false, error: 'length-mismatch' };
+  if (offset + length > totalSize) return { ok: false, error: 'offset-beyond-total' };
+  const header: P2PHeader = {
+    sessionId: bin.readUInt32LE(0),
+    identifier: bin.readUInt32LE(4),
+    offset,
+    totalSize,
+    length,
+    flags: bin.readUInt32LE(28),
+    ackIdentifier: bin.readUInt32LE(32),
+    ackUniqueId: bin.readUInt32LE(36),
+    ackDataSize,
+  };
+  return {
+    ok: true,
+    packet: {
+      header,
+      payload: bin.subarray(HEADER_BYTES, HEADER_BYTES + length),
+      footer: bin.readUInt32BE(HEADER_BYTES + length),
+    },
+  };
+}
+
+/** What a received packet is, per the classification of P2P.md §3.3. */
+export type PacketKind = 'ack' | 'abort' | 'data' | 'message' | 'other';
+
+export function classify(flags: number): PacketKind {
+  if (flags === Flags.ACK) return 'ack';
+  if ((flags & (Flags.CLOSE | Flags.TRANSPORT_ERROR | Flags.ERROR)) !== 0) return 'abort';
+  if (flags === Flags.DATA || flags === (Flags.WLM | Flags.DATA) || flags === Flags.FILE_DATA) return 'data';
+  if (flags === Flags.NONE || flags === Flags.WLM) return 'message';
+  return 'other';
+}
+
+/** Whether the whole message needs one P2P ack after its last byte. */
+export function needsAck(flags: number): boolean {
+  const kind = classify(flags);
+  return kind === 'data' || kind === 'message';
+}
+
+/** The ack of a complete message (P2P.md §3.5); `identifier` is the acker's own next identifier. */
+export function ackFor(acked: P2PHeader, identifier: number): Buffer {
+  return encodePacket({
+    sessionId: acked.sessionId,
+    identifier,
+    offset: 0,
+    totalSize: acked.totalSize,
+    length: 0,
+    flags: Flags.ACK,
+    ackIdentifier: acked.identifier,
+    ackUniqueId: acked.ackIdentifier,
+    ackDataSize: acked.totalSize,
+  });
+}
+
+/**
+ * Whether bytes that are not a valid v1 packet look like a P2P v2 header (WLM 2009, P2P.md §6):
+ * a header length of 8…252 in steps of 4 followed by a big-endian message length that fits.
+ */
+export function looksLikeV2(bin: Buffer): boolean {
+  if (bin.length < 12) return false;
+  const headerLength = bin[0] ?? 0;
+  if (headerLength < 8 || headerLength > 252 || headerLength % 4 !== 0) return false;
+  const messageLength = bin.readUInt16BE(2);
+  return headerLength + messageLength + FOOTER_BYTES <= bin.length;
+}
+
+/** The SessionID of a v2 data header, when the packet has one. */
+export function v2SessionId(bin: Buffer): number | undefined {
+  const headerLength = bin[0] ?? 0;
+  const messageLength = bin.length >= 4 ? bin.readUInt16BE(2) : 0;
+  if (messageLength < 8 || bin.length < headerLength + 8) return undefined;
+  return bin.readUInt32BE(headerLength + 4);
+}

@@ -1,0 +1,191 @@
+// The CLI's MSNP2P options between processes through the reference server, at MSNP12 and MSNP9:
+// pictures fetched both ways, a file sent and saved intact, a declined file, and the exit codes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildMsnObject } from '../../src/main/msnp/p2p/msnobj';
+import type { RunningServer } from '../server/index';
+import { cleanup, sha256, start, tempDir } from './p2p-support';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+type Line = Record<string, unknown>;
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly lines: Line[];
+  /** Resolves with the first printed object that matches. */
+  until(where: (line: Line) => boolean): Promise<Line>;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+}
+
+let server: RunningServer;
+const running: ChildProcess[] = [];
+
+beforeAll(async () => {
+  server = await start();
+});
+afterAll(() => server.close());
+afterEach(async () => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill();
+  await cleanup();
+});
+
+function cli(name: string, dialect: number, ...args: string[]): Run {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/main/cli.ts',
+      '--server',
+      server.dispatch,
+      '--email',
+      `${name}@example.com`,
+      '--nexus',
+      server.nexus,
+      '--ca',
+      server.ca,
+      '--protocols',
+      `MSNP${dialect}`,
+      ...args,
+    ],
+    { cwd: ROOT, env: { ...process.env, MSN_PASSWORD: `${name}-pass-1` }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  running.push(child);
+  const lines: Line[] = [];
+  const waiters: { where: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+    const line = JSON.parse(text) as Line;
+    lines.push(line);
+    for (const w of waiters.filter((w) => w.where(line))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    until: (where) => {
+      const found = lines.find(where);
+      return found ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ where, resolve }));
+    },
+  };
+}
+
+/** A small PNG-looking picture (magic bytes, then noise). */
+function picture(size: number): Buffer {
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(size - 8)]);
+}
+
+describe.each([12, 9])('CLI MSNP2P at MSNP%i', (dialect) => {
+  it('exchanges pictures both ways and sends a file that arrives intact', async () => {
+    const work = await tempDir();
+    const [alicePicture, bobPicture] = [picture(20_000), picture(9_000)];
+    await writeFile(join(work, 'alice.png'), alicePicture);
+    await writeFile(join(work, 'bob.png'), bobPicture);
+    const payload = randomBytes(300_000);
+    await writeFile(join(work, 'holiday photos.zip'), payload);
+    const [bobPictures, alicePictures, inbox] = [await tempDir(), await tempDir(), await tempDir()];
+
+    const bob = cli(
+      'bob',
+      dialect,
+      '--display-picture',
+      join(work, 'bob.png'),
+      '--fetch-pictures',
+      bobPictures,
+      '--accept-files',
+      inbox,
+      '--stay',
+      '60',
+    );
+    await bob.until((l) => l['event'] === 'signed-in');
+    const alice = cli(
+      'alice',
+      dialect,
+      '--display-picture',
+      join(work, 'alice.png'),
+      '--fetch-pictures',
+      alicePictures,
+      '--send-file',
+      `bob@example.com:${join(work, 'holiday photos.zip')}`,
+      '--stay',
+      '60',
+    );
+
+    const sent = await alice.until((l) => l['event'] === 'file-sent');
+    expect(sent).toEqual({
+      event: 'file-sent',
+      to: 'bob@example.com',
+      name: 'holiday photos.zip',
+      bytes: 300_000,
+      accepted: true,
+    });
+    const fetched = await alice.until((l) => l['event'] === 'picture');
+    const bobObject = buildMsnObject({ creator: 'bob@example.com', data: bobPicture, type: 3 });
+    expect(fetched).toEqual({
+      event: 'picture',
+      email: 'bob@example.com',
+      sha1d: bobObject.sha1d,
+      bytes: 9_000,
+      file: join(alicePictures, 'bob@example.com.png'),
+    });
+    expect((await readFile(join(alicePictures, 'bob@example.com.png'))).equals(bobPicture)).toBe(true);
+
+    const received = await bob.until((l) => l['event'] === 'file-received');
+    expect(received).toEqual({
+      event: 'file-received',
+      from: 'alice@example.com',
+      name: 'holiday photos.zip',
+      bytes: 300_000,
+      file: join(inbox, 'holiday photos.zip'),
+    });
+    expect(sha256(await readFile(join(inbox, 'holiday photos.zip')))).toBe(sha256(payload));
+    const back = await bob.until((l) => l['event'] === 'picture');
+    expect(back).toMatchObject({ email: 'alice@example.com', bytes: 20_000 });
+    expect((await readFile(join(bobPictures, 'alice@example.com.png'))).equals(alicePicture)).toBe(true);
+
+    alice.child.kill('SIGTERM');
+    bob.child.kill('SIGTERM');
+    expect(await alice.exited).toBe(0);
+    expect(await bob.exited).toBe(0);
+  });
+
+  it('reports a declined file with exit code 4', async () => {
+    const work = await tempDir();
+    await writeFile(join(work, 'notes.txt'), 'hello');
+    const carol = cli('carol', dialect, '--decline-files', '--stay', '60');
+    await carol.until((l) => l['event'] === 'signed-in');
+    const alice = cli('alice', dialect, '--send-file', `carol@example.com:${join(work, 'notes.txt')}`);
+    expect(await alice.exited).toBe(4);
+    expect(alice.lines).toContainEqual({
+      event: 'file-sent',
+      to: 'carol@example.com',
+      name: 'notes.txt',
+      bytes: 0,
+      accepted: false,
+      reason: 'carol@example.com declined the file',
+    });
+    expect(await carol.until((l) => l['event'] === 'file-declined')).toEqual({
+      event: 'file-declined',
+      from: 'alice@example.com',
+      name: 'notes.txt',
+      size: 5,
+    });
+  });
+});
+
+it('refuses a display picture over 1 MB as a usage error', async () => {
+  const work = await tempDir();
+  await writeFile(join(work, 'huge.png'), Buffer.alloc(1024 * 1024 + 1));
+  const alice = cli('alice', 12, '--display-picture', join(work, 'huge.png'));
+  expect(await alice.exited).toBe(2);
+});
