@@ -6,8 +6,11 @@ import { CommandError } from '../../shared/ipc';
 import type { Contact, Profile, SessionPhase, SettableStatus, SignOutReason } from '../../shared/schemas';
 import { MessengerClient, signInFailureReason, type MessengerClientOptions } from '../msnp/client';
 import { MsnpError } from '../msnp/errors';
+import { P2P_CLIENT_ID, P2PManager } from '../msnp/p2p/manager';
+import { isOnline } from '../../shared/status';
 import type { ContactsService } from './contacts';
 import type { ConversationsService } from './conversations';
+import type { MediaService } from './media';
 import { toCommandError } from './conversations';
 import type { CredentialStore } from './credentials';
 import type { SettingsStore } from './settings';
@@ -25,6 +28,11 @@ export interface SessionDeps {
   readonly conversations: ConversationsService;
   /** The session ended without the user asking: bring the sign-in screen to the front. */
   readonly signedOutUnexpectedly: () => void;
+  readonly media: MediaService;
+  /** A new P2P layer for a session (file transfers follow it), or undefined when it ends. */
+  readonly p2pChanged: (p2p: P2PManager | undefined) => void;
+  /** Whether contacts' pictures are fetched as soon as they are online (pictures shown in the list). */
+  readonly picturesInList: () => boolean;
   readonly engine?: EngineOptions;
 }
 
@@ -32,6 +40,7 @@ type SignInInput = CommandInput<'account:sign-in'>;
 
 export class SessionService {
   private client: MessengerClient | undefined;
+  private p2pLayer: P2PManager | undefined;
   private phaseNow: SessionPhase = 'signed-out';
   private protocol: string | undefined;
   private profileNow: Profile | undefined;
@@ -62,6 +71,7 @@ export class SessionService {
       throw new CommandError('There is no saved password for this account: type your password');
     }
 
+    const picture = await this.deps.media.ownPicture(email);
     let client: MessengerClient;
     try {
       client = new MessengerClient({
@@ -70,6 +80,9 @@ export class SessionService {
         email,
         password,
         status: input.status,
+        // Pictures, emoticons and files over MSNP2P are what this client implements, and says so.
+        clientId: P2P_CLIENT_ID,
+        ...(picture ? { msnObject: picture.object.xml } : {}),
       });
     } catch (err) {
       const reason = err instanceof MsnpError ? signInFailureReason(err) : 'protocol-error';
@@ -153,6 +166,52 @@ export class SessionService {
     return this.withClient((c) => c.setStatus(status));
   }
 
+  /** The session's P2P layer, while signed in. */
+  get p2p(): P2PManager | undefined {
+    return this.p2pLayer;
+  }
+
+  /** A new display picture (PNG bytes) or none: kept, advertised and shown in our windows. */
+  async setDisplayPicture(image: Buffer | undefined): Promise<void> {
+    const profile = this.profileNow;
+    if (!profile) throw new CommandError('You are not signed in');
+    const own = await this.deps.media.setOwnPicture(profile.email, image);
+    await this.withClient((c) => c.setMsnObject(own?.object.xml));
+    this.setProfile(this.withPicture({ ...profile }));
+  }
+
+  /** The contact's picture is in the cache: it shows from now on. */
+  pictureReady(email: string, pictureId: string): void {
+    const contact = this.deps.contacts.get(email);
+    if (contact) this.deps.contacts.update({ ...contact, pictureId });
+  }
+
+  /** Fetches a contact's picture for a window that shows it (a conversation with them). */
+  wantPicture(email: string): void {
+    const contact = this.deps.contacts.get(email);
+    const p2p = this.p2pLayer;
+    if (contact && p2p && isOnline(contact.status)) this.deps.media.want(contact, (object) => p2p.fetchObject(object));
+  }
+
+  private withPicture(profile: Profile): Profile {
+    const { pictureId: _old, ...rest } = profile;
+    const pictureId = this.deps.settings.ownPicture(profile.email);
+    return pictureId === undefined ? rest : { ...rest, pictureId };
+  }
+
+  private setProfile(profile: Profile): void {
+    this.profileNow = profile;
+    this.deps.emit('profile:changed', profile);
+  }
+
+  /** A contact as the windows see it: with their picture once it is in the cache. */
+  private decorate(contact: Contact): Contact {
+    const { pictureId: _none, ...rest } = contact;
+    const pictureId = this.deps.media.knownPicture(contact);
+    if (pictureId === undefined && this.deps.picturesInList()) this.wantPicture(contact.email);
+    return pictureId === undefined ? rest : { ...rest, pictureId };
+  }
+
   async shutdown(): Promise<void> {
     await this.client?.signOut().catch(() => undefined);
   }
@@ -161,31 +220,52 @@ export class SessionService {
     const { emit, contacts, conversations } = this.deps;
     // The client's conversations outlive reconnections, like the client itself.
     conversations.attach(client.conversations);
+    const p2p = new P2PManager(client.conversations, {
+      email: client.email,
+      objects: this.deps.media.provider(client.email),
+    });
+    this.p2pLayer = p2p;
+    this.deps.p2pChanged(p2p);
     this.detachClient = [
+      () => {
+        p2p.dispose();
+        this.p2pLayer = undefined;
+        this.deps.p2pChanged(undefined);
+        this.deps.media.reset();
+      },
+      p2p.on('emoticon', ({ conversationId, from, shortcut, object, data }) => {
+        this.deps.media.keep(data, object.sha1d).then(
+          (pictureId) => conversations.emoticonArrived(conversationId, from, shortcut, pictureId),
+          () => undefined,
+        );
+      }),
       client.on('state', (phase) => {
         this.phaseNow = phase;
         emit('session:phase', { phase });
       }),
       client.on('signed-in', ({ protocol, profile }) => {
         this.protocol = protocol;
-        this.profileNow = profile;
-        emit('session:signed-in', { protocol, profile });
+        this.profileNow = this.withPicture(profile);
+        emit('session:signed-in', { protocol, profile: this.profileNow });
       }),
       client.on('contact-list', ({ contacts: list, groups, privacy }) => {
-        contacts.load(list, groups, privacy);
+        contacts.load(
+          list.map((c) => this.decorate(c)),
+          groups,
+          privacy,
+        );
         emit('privacy:changed', privacy);
       }),
-      client.on('presence', (contact: Contact) => contacts.update(contact)),
-      client.on('list-changed', ({ email, contact }) => contacts.listChanged(email, contact)),
+      client.on('presence', (contact: Contact) => contacts.update(this.decorate(contact))),
+      client.on('list-changed', ({ email, contact }) =>
+        contacts.listChanged(email, contact ? this.decorate(contact) : undefined),
+      ),
       client.on('added-you', (who) => emit('contacts:added-you', who)),
       client.on('groups-changed', (groups) => {
         contacts.setGroups(groups);
         emit('groups:changed', { groups });
       }),
-      client.on('profile-changed', (profile) => {
-        this.profileNow = profile;
-        emit('profile:changed', profile);
-      }),
+      client.on('profile-changed', (profile) => this.setProfile(this.withPicture(profile))),
       client.on('privacy-changed', (privacy) => {
         contacts.setPrivacy(privacy);
         emit('privacy:changed', privacy);
