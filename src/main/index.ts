@@ -159,7 +159,11 @@ async function start(): Promise<void> {
 
   if (launch.testHooks) {
     Object.assign(globalThis, {
-      [TEST_HOOKS_GLOBAL]: { tray: () => tray.snapshot(), chooseInTray: (label: string) => tray.choose(label) },
+      [TEST_HOOKS_GLOBAL]: {
+        tray: () => tray.snapshot(),
+        chooseInTray: (label: string) => tray.choose(label),
+        webPreferences: () => windows.allContents().map((contents) => windows.webPreferencesOf(contents)),
+      },
     });
   }
 
