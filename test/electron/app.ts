@@ -4,56 +4,20 @@
 // where the binary must exist (REVIVAL_REQUIRE_ELECTRON=1, set by the CI workflow) a missing one
 // fails them instead, so a broken install never passes as a skip.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { _electron, test as base, expect, type ElectronApplication, type Page } from '@playwright/test';
-import { USER_DATA_ENV } from '../../src/main/app/identity';
-import { PRESET_ENV } from '../../src/main/app/presets';
-import { TEST_HOOKS_ENV, TEST_HOOKS_GLOBAL } from '../../src/main/electron/launch';
-import type { ServerConfig } from '../../src/shared/schemas';
+import { TEST_HOOKS_GLOBAL } from '../../src/main/electron/launch';
 import { startServer, type AccountSpec, type RunningServer } from '../server';
+import { ROOT, appEnvironment, electronBinary, type LaunchOptions } from './binary';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export { INSTALLED_BINARY_ENV, ROOT, appEnvironment, serverConfig } from './binary';
+
 export const SCREENSHOT_DIR = join(ROOT, 'test-results/electron-screenshots');
 
 /** Set where Electron is expected to run: then a missing binary fails the tests instead of skipping them. */
 export const REQUIRE_ELECTRON_ENV = 'REVIVAL_REQUIRE_ELECTRON';
-
-/** Runs the tests against an installed app (the .deb's or the AppImage's executable) instead of the build. */
-export const INSTALLED_BINARY_ENV = 'REVIVAL_ELECTRON_BINARY';
-
-export interface ElectronBinary {
-  /** Undefined when there is none, with the reason. */
-  readonly executablePath: string | undefined;
-  readonly reason: string;
-  /** The app folder to pass when running from source; an installed app carries its own. */
-  readonly args: readonly string[];
-}
-
-/** The Electron binary that `npm install` downloads, found without triggering that download. */
-export function electronBinary(env: Readonly<Record<string, string | undefined>> = process.env): ElectronBinary {
-  const installed = env[INSTALLED_BINARY_ENV];
-  if (installed) {
-    return existsSync(installed)
-      ? { executablePath: installed, reason: '', args: [] }
-      : { executablePath: undefined, reason: `${INSTALLED_BINARY_ENV}=${installed} does not exist`, args: [] };
-  }
-  const pkg = join(ROOT, 'node_modules/electron');
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) {
-    return {
-      executablePath: undefined,
-      reason: 'no Electron binary (node_modules/electron/path.txt is missing: its download failed or was skipped)',
-      args: [],
-    };
-  }
-  const executable = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
-  if (!existsSync(executable)) {
-    return { executablePath: undefined, reason: `no Electron binary at ${executable}`, args: [] };
-  }
-  return { executablePath: executable, reason: '', args: [ROOT] };
-}
 
 export const ELECTRON = electronBinary();
 const REQUIRED = process.env[REQUIRE_ELECTRON_ENV] === '1';
@@ -71,33 +35,6 @@ export interface WindowInfo {
   url: string;
   visible: boolean;
   focused: boolean;
-}
-
-export function serverConfig(server: RunningServer): ServerConfig {
-  const [host = '127.0.0.1', port = '0'] = server.dispatch.split(':');
-  return { host, port: Number(port), nexus: server.nexus, caFile: server.ca };
-}
-
-export interface LaunchOptions {
-  readonly profile: string;
-  readonly server?: RunningServer;
-  /** More environment, e.g. a private D-Bus session for the keychain. */
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-/** The environment every launch gets: its own profile, the test hooks, the test server first in the list. */
-export function appEnvironment(options: LaunchOptions): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // Set by some tools that run Node under Electron; the app must start as an app.
-    if (value !== undefined && key !== 'ELECTRON_RUN_AS_NODE') env[key] = value;
-  }
-  env[USER_DATA_ENV] = options.profile;
-  env[TEST_HOOKS_ENV] = '1';
-  if (options.server) {
-    env[PRESET_ENV] = JSON.stringify({ label: 'Reference test server', server: serverConfig(options.server) });
-  }
-  return { ...env, ...options.env };
 }
 
 /** One running copy of the app. */
