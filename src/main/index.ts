@@ -35,7 +35,7 @@ if (launch.printVersion) {
   // Exit once it is written; a GUI program's stdout may lead nowhere (Windows without a
   // console), and then the write never completes: exit anyway.
   process.stdout.write(versionLine(PRODUCT_NAME, app.getVersion()), () => app.exit(0));
-  setTimeout(() => app.exit(0), 1_000).unref();
+  setTimeout(() => app.exit(0), 1_000);
 } else {
   registerAppScheme();
   // Toasts and the taskbar group by this id; the installer's Start-menu shortcut carries the same.
