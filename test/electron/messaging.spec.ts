@@ -24,6 +24,13 @@ test('signs in, chats in one conversation window, and changes status from the tr
     // Double-click opens one conversation window; a second double-click focuses it.
     const conversation = await running.openConversation(bob.email);
     expect(await running.windows()).toHaveLength(2);
+    // The list takes the focus back first, so the double-click has something to do.
+    await running.app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows()
+        .sort((a, b) => a.id - b.id)[0]
+        ?.focus(),
+    );
+    await expect.poll(async () => (await running.windows())[1]?.focused).toBe(false);
     await list.locator(`[data-email="${bob.email}"]`).dblclick();
     await expect.poll(async () => (await running.windows())[1]?.focused).toBe(true);
     expect(await running.windows()).toHaveLength(2);
