@@ -24,7 +24,10 @@ test('signs in, chats in one conversation window, and changes status from the tr
     // Double-click opens one conversation window; a second double-click focuses it.
     const conversation = await running.openConversation(bob.email);
     expect(await running.windows()).toHaveLength(2);
-    // The list takes the focus back first, so the double-click has something to do.
+    // The list takes the focus back first, so the double-click has something to do. The app is
+    // made the active one first, as the user's clicks in it would (on macOS a window of an
+    // inactive app never reports focus).
+    await running.app.evaluate(({ app }) => app.focus({ steal: true }));
     await running.app.evaluate(({ BrowserWindow }) =>
       BrowserWindow.getAllWindows()
         .sort((a, b) => a.id - b.id)[0]
