@@ -57,8 +57,14 @@ describe('CI workflow', () => {
     expect(running(/^npm ci$/)).toHaveLength(1);
   });
 
-  it('requires Electron, so its tests cannot pass as skipped', () => {
+  it('downloads Electron before testing and requires it, so its tests cannot pass as skipped', () => {
     expect(build.env?.['REVIVAL_REQUIRE_ELECTRON']).toBe('1');
+    const download = build.steps.findIndex((step) => step.run === 'node node_modules/electron/install.js');
+    const install = build.steps.findIndex((step) => step.run === 'npm ci');
+    const firstTest = build.steps.findIndex((step) => step.run?.endsWith('npm test'));
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(download).toBeGreaterThan(install);
+    expect(firstTest).toBeGreaterThan(download);
   });
 
   it('runs npm test under Xvfb on Linux and as it is elsewhere', () => {
