@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'presence-burst': () => import('./presence-burst'),
   'conversation-throughput': () => import('./conversation-throughput'),
   'engine-memory': () => import('./engine-memory'),
+  'desktop-startup': () => import('./desktop-startup'),
 };
 
 async function runOne(name: string): Promise<void> {

@@ -6,14 +6,16 @@ import Store from 'electron-store';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, createEmitter, type EventName, type IpcResult } from '../shared/ipc';
 import { createAppCore } from './app/core';
 import { createKeytarCredentialStore } from './app/credentials';
-import { APP_ID, USER_DATA_ENV } from './app/identity';
+import { APP_ID, PRODUCT_NAME, USER_DATA_ENV } from './app/identity';
 import { presetsFromEnvironment } from './app/presets';
 import { INITIAL_SHELL_STATE, reduceShellState, type ShellState } from './app/shell-state';
 import { createSettingsStore } from './app/settings';
 import { contactListCloseAction, trayClick, trayEffect, type TrayAction } from './app/tray';
 import { IdleWatcher } from './electron/auto-away';
+import { SMOKE_EXIT, SMOKE_TEST_TIMEOUT_MS, TEST_HOOKS_GLOBAL, launchOptions, versionLine } from './electron/launch';
 import { ElectronNotifier } from './electron/notifier';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
+import { watchSmokeTest } from './electron/smoke';
 import { ElectronTray } from './electron/tray';
 import { ElectronWindows } from './electron/windows';
 import type { Preferences } from '../shared/schemas';
@@ -28,17 +30,31 @@ function resourcesDir(): string {
     : join(app.getAppPath(), 'resources');
 }
 
-registerAppScheme();
-if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
-// Before the single-instance lock, which is per profile: the demo's copy runs beside the real one.
-const userData = process.env[USER_DATA_ENV];
-if (userData) app.setPath('userData', userData);
-
-if (!app.requestSingleInstanceLock()) {
-  // Another copy is running: it gets the 'second-instance' event and shows itself.
-  app.quit();
+const launch = launchOptions(process.argv, process.env);
+if (launch.printVersion) {
+  // Exit once it is written; a GUI program's stdout may lead nowhere (Windows without a
+  // console), and then the write never completes: exit anyway.
+  process.stdout.write(versionLine(PRODUCT_NAME, app.getVersion()), () => app.exit(0));
+  setTimeout(() => app.exit(0), 1_000);
 } else {
-  void app.whenReady().then(start);
+  registerAppScheme();
+  // Toasts and the taskbar group by this id; the installer's Start-menu shortcut carries the same.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  // Before the single-instance lock, which is per profile: the demo's and the tests' copies run
+  // beside the real one.
+  const userData = process.env[USER_DATA_ENV];
+  if (userData) app.setPath('userData', userData);
+
+  if (!app.requestSingleInstanceLock()) {
+    // Another copy is running: it gets the 'second-instance' event and shows itself. A smoke
+    // test that only reached the running copy has not tested anything.
+    if (launch.smokeTest) {
+      console.error('Smoke test failed: another copy of the app is running with this profile');
+      app.exit(SMOKE_EXIT.alreadyRunning);
+    } else app.quit();
+  } else {
+    void app.whenReady().then(start);
+  }
 }
 
 async function start(): Promise<void> {
@@ -144,6 +160,29 @@ async function start(): Promise<void> {
       });
   });
 
+  if (launch.testHooks) {
+    Object.assign(globalThis, {
+      [TEST_HOOKS_GLOBAL]: {
+        tray: () => tray.snapshot(),
+        chooseInTray: (label: string) => tray.choose(label),
+        webPreferences: () => windows.allContents().map((contents) => windows.webPreferencesOf(contents)),
+      },
+    });
+  }
+
   windows.createContactList(!(prefs?.startMinimized ?? false));
+  const contactList = windows.contactListContents();
+  if (launch.smokeTest && contactList) {
+    watchSmokeTest(contactList, SMOKE_TEST_TIMEOUT_MS, {
+      pass: () => {
+        console.log('Smoke test passed: the contact list loaded');
+        app.quit();
+      },
+      fail: (reason, exitCode) => {
+        console.error(`Smoke test failed: ${reason}`);
+        app.exit(exitCode);
+      },
+    });
+  }
   await core.start();
 }

@@ -88,3 +88,21 @@ export function shorten(text: string, max = TOAST_TEXT_MAX): string {
   const chars = [...line];
   return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/**
+ * Linux notification servers render a subset of HTML in a toast's body (the freedesktop
+ * "body-markup": `<b>`, `<i>`, `<a href>`, `<img>`), so a contact's name or message would be
+ * drawn as markup there, or hide the toast when it does not parse. Windows and macOS show
+ * text. The title is plain text everywhere, as the specification says.
+ */
+export function toastBodyRendersMarkup(platform: NodeJS.Platform): boolean {
+  return platform !== 'win32' && platform !== 'darwin';
+}
+
+const MARKUP_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/** The toast as the notification server must be given it, so that it shows exactly its text. */
+export function toastForDisplay(toast: Toast, bodyRendersMarkup: boolean): Toast {
+  if (!bodyRendersMarkup) return toast;
+  return { ...toast, body: toast.body.replace(/[&<>]/g, (c) => MARKUP_ESCAPES[c] ?? c) };
+}

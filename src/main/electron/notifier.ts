@@ -1,17 +1,19 @@
 // Native toasts. Silent: the app plays its own sounds, which the user can turn off separately.
 import { Notification } from 'electron';
-import type { Toast } from '../app/alerts';
+import { toastBodyRendersMarkup, toastForDisplay, type Toast } from '../app/alerts';
 import type { Notifier } from '../app/host';
 
 export class ElectronNotifier implements Notifier {
   /** Kept until closed: a toast whose object is garbage-collected loses its click handler. */
   private readonly live = new Set<Notification>();
+  private readonly markup = toastBodyRendersMarkup(process.platform);
 
   constructor(private readonly iconPath: string) {}
 
   show(toast: Toast, onClick: () => void): void {
     if (!Notification.isSupported()) return;
-    const notification = new Notification({ title: toast.title, body: toast.body, icon: this.iconPath, silent: true });
+    const { title, body } = toastForDisplay(toast, this.markup);
+    const notification = new Notification({ title, body, icon: this.iconPath, silent: true });
     this.live.add(notification);
     notification.on('click', () => {
       this.live.delete(notification);

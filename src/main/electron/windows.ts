@@ -1,7 +1,7 @@
 // The app's windows in Electron: one contact-list window, one window per conversation. Placement,
 // routing and every security decision come from the Electron-free modules in ../app.
 import { join } from 'node:path';
-import { BrowserWindow, app, screen, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, screen, shell, type WebContents, type WebPreferences } from 'electron';
 import type { WindowHost } from '../app/host';
 import {
   APP_ORIGIN,
@@ -40,6 +40,8 @@ export class ElectronWindows implements WindowHost {
   /** The webContents ids of our windows, for the IPC sender check. */
   private readonly senders = new Set<number>();
   private readonly gestures: UserGestureGate;
+  /** What each window was created with: Electron no longer reports it back. For the end-to-end tests. */
+  private readonly preferences = new Map<number, WebPreferences>();
 
   constructor(private readonly options: ElectronWindowsOptions) {
     this.gestures = new UserGestureGate(options.now ?? Date.now);
@@ -58,6 +60,10 @@ export class ElectronWindows implements WindowHost {
     return BrowserWindow.getAllWindows()
       .filter((w) => !w.isDestroyed() && this.senders.has(w.webContents.id))
       .map((w) => w.webContents);
+  }
+
+  webPreferencesOf(contents: WebContents): WebPreferences | undefined {
+    return this.preferences.get(contents.id);
   }
 
   contactListContents(): WebContents | undefined {
@@ -151,6 +157,20 @@ export class ElectronWindows implements WindowHost {
     const limits = SIZES[key];
     const workAreas = screen.getAllDisplays().map((d) => d.workArea);
     const place = placeWindow(this.options.settings.windowState(key), limits, workAreas, occupied);
+    const webPreferences: WebPreferences = {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // Alert sounds play in the contact-list window, often while it is hidden in the tray.
+      autoplayPolicy: 'no-user-gesture-required',
+      spellcheck: true,
+    };
     const win = new BrowserWindow({
       ...(place.x === undefined || place.y === undefined ? { center: true } : { x: place.x, y: place.y }),
       width: place.width,
@@ -161,28 +181,17 @@ export class ElectronWindows implements WindowHost {
       icon: this.options.iconPath,
       show: false,
       autoHideMenuBar: true,
-      webPreferences: {
-        preload: join(import.meta.dirname, '../preload/index.cjs'),
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        // Alert sounds play in the contact-list window, often while it is hidden in the tray.
-        autoplayPolicy: 'no-user-gesture-required',
-        spellcheck: true,
-      },
+      webPreferences,
     });
     if (place.maximized) win.maximize();
     const contents = win.webContents;
     const senderId = contents.id;
     this.senders.add(senderId);
+    this.preferences.set(senderId, webPreferences);
     this.guard(contents);
     win.on('closed', () => {
       this.senders.delete(senderId);
+      this.preferences.delete(senderId);
       this.gestures.forget(String(senderId));
     });
     win.on('focus', () => win.flashFrame(false));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { contactSignedInAlert, messageAlert, nudgeAlert, shorten } from '../../../src/main/app/alerts';
+import {
+  contactSignedInAlert,
+  messageAlert,
+  nudgeAlert,
+  shorten,
+  toastBodyRendersMarkup,
+  toastForDisplay,
+} from '../../../src/main/app/alerts';
 import { DEFAULT_PREFERENCES } from '../../../src/main/app/settings';
 import type { Preferences } from '../../../src/shared/schemas';
 
@@ -81,5 +88,41 @@ describe('toast text', () => {
     expect([...cut]).toHaveLength(10);
     expect(cut.endsWith('…')).toBe(true);
     expect(cut.startsWith('😀'.repeat(9))).toBe(true);
+  });
+});
+
+describe('toast markup', () => {
+  const evil = { displayName: '<b>Eve</b> & co', email: 'eve@example.com' };
+  const text = '<a href="http://evil.example/">click</a> <img src="x"> 1 < 2 && 3 > 2 &amp;';
+
+  it('escapes a message from a contact where the notification server renders markup', () => {
+    const toast = messageAlert(prefs, 'NLN', { conversationId: 'c1', from: evil, text }, 'none').toast;
+    if (!toast) throw new Error('no toast');
+    const shown = toastForDisplay(toast, true);
+    expect(shown.body).toBe(
+      '&lt;a href="http://evil.example/"&gt;click&lt;/a&gt; &lt;img src="x"&gt; 1 &lt; 2 &amp;&amp; 3 &gt; 2 &amp;amp;',
+    );
+    expect(shown.body).not.toMatch(/[<>]/);
+    // The title is plain text by the specification: escaping it would show the entities.
+    expect(shown.title).toBe('<b>Eve</b> & co says:');
+    expect(shown.conversationId).toBe('c1');
+  });
+
+  it('escapes a contact signing in (the body is their address, which they choose)', () => {
+    const toast = contactSignedInAlert(prefs, 'NLN', { displayName: 'Eve', email: 'e<i>ve@example.com' }).toast;
+    if (!toast) throw new Error('no toast');
+    expect(toastForDisplay(toast, true).body).toBe('e&lt;i&gt;ve@example.com');
+  });
+
+  it('leaves the text alone where toasts show plain text', () => {
+    const toast = { title: 'Eve says:', body: text };
+    expect(toastForDisplay(toast, false)).toEqual(toast);
+  });
+
+  it('knows which platforms render markup in the body', () => {
+    expect(toastBodyRendersMarkup('linux')).toBe(true);
+    expect(toastBodyRendersMarkup('freebsd')).toBe(true);
+    expect(toastBodyRendersMarkup('win32')).toBe(false);
+    expect(toastBodyRendersMarkup('darwin')).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 // electron-builder cannot run here (it needs each platform's Electron build), so the packaging
 // config is checked the way electron-builder checks it first, plus what the app relies on.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import type { Configuration } from 'electron-builder';
 import { describe, expect, it } from 'vitest';
+import { ASSETS_DIR, METAINFO_FILE, renderPackagingAssets } from '../../../scripts/packaging-assets';
 import { APP_ID, EXECUTABLE_NAME, PRODUCT_NAME } from '../../../src/main/app/identity';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -42,12 +44,27 @@ describe('packaging config', () => {
     expect(config.mac?.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
   });
 
-  it('ships the bundles and the resources, with icons that exist', async () => {
+  it('ships the bundles and the resources, with the icons made before packing', async () => {
     const config = await load();
-    expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'resources/**/*']));
-    for (const icon of [config.linux?.icon, config.win?.icon, config.mac?.icon]) {
-      expect(typeof icon).toBe('string');
-      expect(existsSync(resolve(root, icon as string))).toBe(true);
+    expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'resources/**/*', `!${ASSETS_DIR}/**`]));
+    expect(typeof config.beforeBuild).toBe('function');
+    const out = mkdtempSync(join(tmpdir(), 'packaging-'));
+    try {
+      const made = renderPackagingAssets(root, out);
+      const inOut = (path: string): string => resolve(out, relative(resolve(root, ASSETS_DIR), resolve(root, path)));
+      expect(inOut(config.linux?.icon as string)).toBe(made.linuxIcons);
+      expect(inOut(config.win?.icon as string)).toBe(made.windowsIcon);
+      expect(inOut(config.mac?.icon as string)).toBe(made.macIcon);
+      for (const path of Object.values(made)) expect(existsSync(path)).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('installs the AppStream metadata with the deb', async () => {
+    const config = await load();
+    expect(config.deb?.fpm).toEqual([
+      `${resolve(root, ASSETS_DIR, METAINFO_FILE)}=/usr/share/metainfo/${METAINFO_FILE}`,
+    ]);
   });
 });
