@@ -14,7 +14,8 @@ import { contactListCloseAction, trayClick, trayEffect, type TrayAction } from '
 import { IdleWatcher } from './electron/auto-away';
 import { SMOKE_EXIT, SMOKE_TEST_TIMEOUT_MS, TEST_HOOKS_GLOBAL, launchOptions, versionLine } from './electron/launch';
 import { ElectronNotifier } from './electron/notifier';
-import { registerAppScheme, serveRenderer } from './electron/protocol';
+import { ElectronFiles } from './electron/files';
+import { registerAppScheme, servePictures, serveRenderer } from './electron/protocol';
 import { watchSmokeTest } from './electron/smoke';
 import { ElectronTray } from './electron/tray';
 import { ElectronWindows } from './electron/windows';
@@ -80,6 +81,8 @@ async function start(): Promise<void> {
     settings,
     credentials: createKeytarCredentialStore(APP_ID),
     windows,
+    dataDir: app.getPath('userData'),
+    files: new ElectronFiles(() => settings.preferences().transfers.folder),
     notifier: new ElectronNotifier(iconPath),
     sounds: {
       // Sounds play in the contact-list window, which lives as long as the app (hidden in the tray).
@@ -91,6 +94,7 @@ async function start(): Promise<void> {
     },
     presets: presetsFromEnvironment(process.env),
   });
+  servePictures((method, url) => core.servePicture(method, url));
   const dispatch = (channel: string, payload: unknown): Promise<IpcResult<unknown>> =>
     core.dispatch(channel, payload, SHELL);
 

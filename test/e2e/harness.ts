@@ -102,6 +102,15 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
         cleanups.push(() => context.close());
+        // Chromium has no msn-picture:// handler outside Electron: hand its requests to the app's.
+        await context.route('msn-picture://**', async (route) => {
+          const answer = await fetch(bridge.pictureUrl(route.request().url()));
+          await route.fulfill({
+            status: answer.status,
+            headers: Object.fromEntries(answer.headers),
+            body: Buffer.from(await answer.arrayBuffer()),
+          });
+        });
         // Any script error or CSP violation in a window fails the test.
         context.on('weberror', (error) => problems.push(`${account.email}: ${error.error().message}`));
         context.on('console', (message) => {

@@ -11,6 +11,7 @@ import type { SoundName, Toast } from '../../src/main/app/alerts';
 import { createAppCore, type AppCore } from '../../src/main/app/core';
 import type { CredentialStore } from '../../src/main/app/credentials';
 import type { WindowHost } from '../../src/main/app/host';
+import { RecordingFiles } from '../support/files';
 import { createSettingsStore, type SettingsStore } from '../../src/main/app/settings';
 import { MessengerClient } from '../../src/main/msnp/client';
 import type { ConversationManager } from '../../src/main/msnp/conversation';
@@ -104,10 +105,15 @@ function harness(settingsDir = mkdtempSync(join(tmpdir(), 'core-')), credentials
   const windows = new RecordingWindows();
   const toasts: Toast[] = [];
   const sounds: SoundName[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'core-data-'));
+  dirs.push(dataDir);
+  const files = new RecordingFiles(dataDir);
   const core = createAppCore({
     settings,
     credentials,
     windows,
+    dataDir,
+    files,
     notifier: { show: (toast) => toasts.push(toast) },
     sounds: { play: (sound) => sounds.push(sound) },
     engine: { reconnect: false },

@@ -7,6 +7,7 @@ import type { ConversationEntry, ConversationSnapshot, Emit } from '../../shared
 import { CommandError } from '../../shared/ipc';
 import type { Participant, TextFormat, Transfer } from '../../shared/schemas';
 import type { ConversationManager } from '../msnp/conversation';
+import type { EmoticonDeclaration } from '../msnp/p2p/emoticons';
 
 /** Oldest entries are dropped beyond this, so a long chat cannot grow without bound. */
 export const MAX_ENTRIES = 1000;
@@ -125,6 +126,13 @@ export class ConversationsService {
         });
         this.deps.incoming(conv.id, 'message', from, text);
       }),
+      manager.on('emoticons', ({ conversationId, from, emoticons }) =>
+        this.declareEmoticons(
+          conversationId,
+          from.email,
+          emoticons.map((e) => e.shortcut),
+        ),
+      ),
       manager.on('typing', ({ conversationId, email }) => {
         const conv = this.byEngine.get(conversationId);
         if (conv) this.deps.emit('conversation:typing', { conversationId: conv.id, email });
@@ -224,10 +232,16 @@ export class ConversationsService {
     };
   }
 
-  send(conversationId: string, text: string, format: TextFormat): string[] {
+  /** Sends text; `emoticons` are our own custom emoticons it uses, announced just before it. */
+  send(
+    conversationId: string,
+    text: string,
+    format: TextFormat,
+    emoticons: readonly EmoticonDeclaration[] = [],
+  ): string[] {
     const conv = this.requireOpen(conversationId);
     const engineId = this.ensureEngine(conv);
-    const parts = this.engine(() => this.requireManager().send(engineId, text, format));
+    const parts = this.engine(() => this.requireManager().send(engineId, text, format, { emoticons }));
     const self = this.deps.self();
     for (const part of parts) {
       this.record(conv, {

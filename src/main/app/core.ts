@@ -2,6 +2,7 @@
 // Electron in sight. Electron (src/main/index.ts), the browser test bridge and the demo each
 // give it a settings store, a credential store and a window host, and carry `dispatch` and
 // `onEvent` over their own transport.
+import { join } from 'node:path';
 import {
   createDispatcher,
   createEmitter,
@@ -15,15 +16,25 @@ import { contactSignedInAlert, messageAlert, nudgeAlert, type Alert } from './al
 import { ContactsService, BATCH_WINDOW_MS, SYSTEM_TIMERS, type Timers } from './contacts';
 import { ConversationsService, type IncomingKind } from './conversations';
 import type { CredentialStore } from './credentials';
+import { MediaService } from './media';
+import { servePicture, type PictureResponse } from './pictures/scheme';
+import { ObjectStore } from './pictures/store';
+import { TransfersService, type FileHost } from './transfers';
 import type { Notifier, SoundPlayer, WindowHost } from './host';
 import { BUILT_IN_PRESETS } from './presets';
 import { SessionService, type EngineOptions } from './session';
+import { createDownload, type FileSink } from '../msnp/p2p/files';
+import { fileSource, type FileSource } from '../msnp/p2p/source';
 import type { SettingsStore } from './settings';
 
 export interface AppCoreDeps {
   settings: SettingsStore;
   credentials: CredentialStore;
   windows: WindowHost;
+  /** The app's data folder: the picture and emoticon cache lives here. */
+  dataDir: string;
+  /** File choosers, the received-files folder, opening files. */
+  files: FileHost;
   /** Optional where there is no desktop to show toasts or play sounds. */
   notifier?: Notifier;
   sounds?: SoundPlayer;
@@ -37,6 +48,9 @@ export interface AppCoreDeps {
   timers?: Timers;
 }
 
+/** Files whose invitation carries a preview: the picture formats a thumbnail can be made of. */
+const PICTURE_FILE = /\.(png|jpe?g|gif|bmp)$/i;
+
 export interface CommandContext {
   /** Which window sent the command; `shell` for the tray, idle detection and window events. */
   readonly senderId: string;
@@ -49,6 +63,8 @@ export interface AppCore {
   start(): Promise<void>;
   /** Signs out (so the server sees us leave) and stops. */
   shutdown(): Promise<void>;
+  /** Answers a window's msn-picture:// request from the verified cache. */
+  servePicture(method: string, url: string): Promise<PictureResponse>;
 }
 
 export function createAppCore(deps: AppCoreDeps): AppCore {
@@ -109,12 +125,39 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     reportError: (message) => emit('session:error', { message }),
   });
 
+  const objects = new ObjectStore(join(deps.dataDir, 'objects'));
+  const media = new MediaService({
+    store: objects,
+    settings,
+    emoticonsChanged: (list) => emit('emoticons:changed', { emoticons: [...list] }),
+    pictureReady: (email, pictureId) => session.pictureReady(email, pictureId),
+  });
+
+  const transfers = new TransfersService<FileSource, FileSink>({
+    emit: (conversationId, transfer) => {
+      conversations.recordTransfer(conversationId, transfer);
+      emit('transfer:changed', { conversationId, transfer });
+    },
+    files: deps.files,
+    objects,
+    openSource: async (path) =>
+      fileSource(path, PICTURE_FILE.test(path) ? await deps.files.thumbnail(path) : undefined),
+    createSink: (folder, name) => createDownload(folder, name),
+    appConversation: (engineId) => conversations.appIdOf(engineId),
+    engineConversation: (conversationId) => conversations.oneToOne(conversationId),
+    participant: (email) => ({ email, displayName: contacts.get(email)?.displayName ?? email }),
+    now,
+  });
+
   const session = new SessionService({
     emit,
     settings,
     credentials,
     contacts,
     conversations,
+    media,
+    p2pChanged: (p2p) => (p2p ? transfers.attach(p2p) : transfers.detach()),
+    picturesInList: () => settings.preferences().pictures.showInContactList,
     signedOutUnexpectedly: () => windows.showContactList(),
     ...(deps.engine === undefined ? {} : { engine: deps.engine }),
   });
@@ -167,17 +210,40 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     'groups:delete': ({ id }) => session.withClient((c) => c.deleteGroup(id)),
     'conversation:open': ({ email }) => {
       const conversationId = conversations.open(email);
+      session.wantPicture(email);
       showConversation(conversationId);
       return { conversationId };
     },
     'conversation:snapshot': ({ conversationId }) => conversations.snapshot(conversationId),
-    'conversation:send': ({ conversationId, text, format }) => ({
-      messageIds: conversations.send(conversationId, text, format),
-    }),
+    'conversation:send': async ({ conversationId, text, format }) => {
+      const email = session.profile?.email;
+      const emoticons = email === undefined ? [] : await media.declarations(email, text);
+      return { messageIds: conversations.send(conversationId, text, format, emoticons) };
+    },
     'conversation:typing': ({ conversationId }) => conversations.typing(conversationId),
     'conversation:nudge': ({ conversationId }) => conversations.nudge(conversationId),
     'conversation:invite': ({ conversationId, email }) => conversations.invite(conversationId, email),
     'conversation:close': ({ conversationId }) => conversations.close(conversationId),
+    'profile:set-display-picture': ({ image }) =>
+      session.setDisplayPicture(image === null ? undefined : Buffer.from(image, 'base64')),
+    'emoticons:list': () => ({ emoticons: [...media.emoticons()] }),
+    'emoticons:add': ({ image, shortcut, name }) => media.addEmoticon(Buffer.from(image, 'base64'), shortcut, name),
+    'emoticons:remove': ({ shortcut }) => media.removeEmoticon(shortcut),
+    'transfer:choose-files': async ({ conversationId }, { senderId }) => ({
+      transferIds: await transfers.chooseAndSend(conversationId, senderId),
+    }),
+    'transfer:send-paths': async ({ conversationId, paths }) => ({
+      transferIds: await transfers.send(conversationId, paths),
+    }),
+    'transfer:choose-folder': async (_input, { senderId }) => {
+      const folder = (await deps.files.chooseFolder(senderId)) ?? null;
+      return { folder };
+    },
+    'transfer:accept': ({ transferId }) => transfers.accept(transferId),
+    'transfer:decline': ({ transferId }) => transfers.decline(transferId),
+    'transfer:cancel': ({ transferId }) => transfers.cancel(transferId),
+    'transfer:open': ({ transferId }) => transfers.open(transferId),
+    'transfer:show-in-folder': ({ transferId }) => transfers.showInFolder(transferId),
     'settings:get': () => settings.preferences(),
     'settings:set': (preferences) => {
       settings.setPreferences(preferences);
@@ -199,6 +265,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       return () => listeners.delete(listener);
     },
     start: () => session.signInAutomatically(),
+    servePicture: (method, url) => servePicture(objects, method, url),
     shutdown: async () => {
       await session.shutdown();
       contacts.clear();

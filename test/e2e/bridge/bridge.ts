@@ -2,7 +2,9 @@
 // IPC contract over a WebSocket to a real app core (engine and services, no mocks), the same
 // `dispatch` / `onEvent` that ipcMain and webContents.send carry in the app. One bridge = one
 // running app = one user; every page opened on it is one of that app's windows.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import type { WindowHost } from '../../../src/main/app/host';
 import { parseRouteHash, type WindowRoute } from '../../../src/main/app/routes';
 import { APP_ORIGIN, appResponseHeaders, resolveAppRequest } from '../../../src/main/app/security';
 import type { EngineOptions } from '../../../src/main/app/session';
+import { RecordingFiles } from '../../support/files';
 import { createSettingsStore } from '../../../src/main/app/settings';
 import { CLIENT_SCRIPT } from './client';
 
@@ -102,6 +105,9 @@ export interface Bridge {
   readonly windows: BridgeWindows;
   readonly sounds: SoundName[];
   readonly toasts: Toast[];
+  readonly files: RecordingFiles;
+  /** Where the page fetches what a window asks of msn-picture:// (the harness routes it here). */
+  pictureUrl(pictureUrl: string): string;
   conversationUrl(conversationId: string): string;
   close(): Promise<void>;
 }
@@ -132,10 +138,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  const dataDir = mkdtempSync(join(tmpdir(), 'revival-bridge-'));
+  const files = new RecordingFiles(join(dataDir, 'Downloads'));
+  mkdirSync(files.downloads);
   const core = createAppCore({
     settings: createSettingsStore({ store: {} }),
     credentials: memoryCredentials(),
     windows,
+    dataDir,
+    files,
     presets: options.presets,
     notifier: { show: (toast) => toasts.push(toast) },
     sounds: {
@@ -158,6 +169,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const path = new URL(request.url ?? '/', 'http://bridge').pathname;
     if (request.method !== 'GET') {
       response.writeHead(405).end();
+      return;
+    }
+    // msn-picture://<id> as the harness forwards it: answered by the app's own scheme handler.
+    const picture = /^\/msn-picture\/([^/]*)$/.exec(path);
+    if (picture) {
+      void core
+        .servePicture('GET', `msn-picture://${picture[1] ?? ''}`)
+        .then((answer) => response.writeHead(answer.status, answer.headers).end(answer.body));
       return;
     }
     if (path === '/bridge-client.js') {
@@ -221,6 +240,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     windows,
     sounds,
     toasts,
+    files,
+    pictureUrl: (pictureUrl) => `${url}msn-picture/${new URL(pictureUrl).hostname}`,
     conversationUrl: (conversationId) => `${url}#/conversation/${encodeURIComponent(conversationId)}`,
     close: async () => {
       await core.shutdown().catch(() => undefined);
@@ -228,6 +249,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       for (const p of pages) p.socket.terminate();
       sockets.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
