@@ -56,20 +56,43 @@ export function messageAlert(
   },
   window: ConversationWindowState,
 ): Alert {
+  return conversationAlert(prefs, ownStatus, window, {
+    title: `${shorten(message.from.displayName || message.from.email)} says:`,
+    body: shorten(message.text),
+    conversationId: message.conversationId,
+  });
+}
+
+/** A file offered to us calls for the conversation window as a message does: it waits for an answer. */
+export function fileOfferAlert(
+  prefs: Preferences,
+  ownStatus: Status | undefined,
+  offer: {
+    readonly conversationId: string;
+    readonly from: { readonly email: string; readonly displayName: string };
+    readonly name: string;
+  },
+  window: ConversationWindowState,
+): Alert {
+  return conversationAlert(prefs, ownStatus, window, {
+    title: `${shorten(offer.from.displayName || offer.from.email)} would like to send you a file:`,
+    body: shorten(offer.name),
+    conversationId: offer.conversationId,
+  });
+}
+
+function conversationAlert(
+  prefs: Preferences,
+  ownStatus: Status | undefined,
+  window: ConversationWindowState,
+  toast: Toast,
+): Alert {
   if (window === 'focused') return {};
   const alert: Alert = { openWindow: window === 'none', flash: true };
   if (quiet(ownStatus)) return alert;
   return {
     ...alert,
-    ...(prefs.notifications.message
-      ? {
-          toast: {
-            title: `${shorten(message.from.displayName || message.from.email)} says:`,
-            body: shorten(message.text),
-            conversationId: message.conversationId,
-          },
-        }
-      : {}),
+    ...(prefs.notifications.message ? { toast } : {}),
     ...(prefs.sounds.message ? { sound: 'message' as const } : {}),
   };
 }

@@ -12,7 +12,7 @@ import {
   type IpcResult,
 } from '../../shared/ipc';
 import type { Contact, Participant, SavedAccount, ServerPreset } from '../../shared/schemas';
-import { contactSignedInAlert, messageAlert, nudgeAlert, type Alert } from './alerts';
+import { contactSignedInAlert, fileOfferAlert, messageAlert, nudgeAlert, type Alert } from './alerts';
 import { ContactsService, BATCH_WINDOW_MS, SYSTEM_TIMERS, type Timers } from './contacts';
 import { ConversationsService, type IncomingKind } from './conversations';
 import type { CredentialStore } from './credentials';
@@ -146,6 +146,17 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     appConversation: (engineId) => conversations.appIdOf(engineId),
     engineConversation: (conversationId) => conversations.oneToOne(conversationId),
     participant: (email) => ({ email, displayName: contacts.get(email)?.displayName ?? email }),
+    offered: (conversationId, transfer) => {
+      const text = `would like to send you the file "${transfer.name}"`;
+      const state = windows.conversationWindowState(conversationId);
+      const result = messageAlert(
+        settings.preferences(),
+        session.profile?.status,
+        { conversationId, from: transfer.peer, text },
+        state,
+      );
+      alert(result, conversationId, () => showConversation(conversationId));
+    },
     now,
   });
 

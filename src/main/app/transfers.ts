@@ -72,6 +72,8 @@ export interface TransfersDeps<Source extends OfferedFile, Sink> {
   /** The engine conversation and the one person of an app conversation, opened if needed. */
   readonly engineConversation: (conversationId: string) => { readonly engineId: string; readonly peer: Participant };
   readonly participant: (email: string) => Participant;
+  /** Someone offers a file: the conversation window should come up, as for a message. */
+  readonly offered: (conversationId: string, transfer: Transfer) => void;
   readonly now: () => number;
 }
 
@@ -226,7 +228,7 @@ export class TransfersService<Source extends OfferedFile, Sink> {
         () => undefined,
       );
     }
-    this.track(conversationId, {
+    const transfer: Transfer = {
       id: offer.transferId,
       direction: 'receive',
       peer: this.deps.participant(offer.peer),
@@ -236,7 +238,9 @@ export class TransfersService<Source extends OfferedFile, Sink> {
       speed: 0,
       state: 'offered',
       ...(previewId === undefined ? {} : { previewId }),
-    });
+    };
+    this.track(conversationId, transfer);
+    this.deps.offered(conversationId, transfer);
   }
 
   private failed(failure: EngineTransferEvents['transfer-failed']): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   contactSignedInAlert,
+  fileOfferAlert,
   messageAlert,
   nudgeAlert,
   shorten,
@@ -65,6 +66,21 @@ describe('message alert', () => {
   it('still opens and flashes the window, silently, when toasts and sounds are off or Busy', () => {
     expect(messageAlert(off, 'NLN', message, 'none')).toEqual({ openWindow: true, flash: true });
     expect(messageAlert(prefs, 'BSY', message, 'none')).toEqual({ openWindow: true, flash: true });
+  });
+});
+
+describe('file offer alert', () => {
+  const offer = { conversationId: 'c1', from: bob, name: 'holiday.jpg' };
+
+  it('brings up the conversation with the offer, as a message does', () => {
+    expect(fileOfferAlert(prefs, 'NLN', offer, 'none')).toEqual({
+      openWindow: true,
+      flash: true,
+      toast: { title: 'Bob would like to send you a file:', body: 'holiday.jpg', conversationId: 'c1' },
+      sound: 'message',
+    });
+    expect(fileOfferAlert(prefs, 'NLN', offer, 'focused')).toEqual({});
+    expect(fileOfferAlert(prefs, 'BSY', offer, 'none')).toEqual({ openWindow: true, flash: true });
   });
 });
 

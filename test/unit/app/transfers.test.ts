@@ -66,6 +66,7 @@ describe('TransfersService', () => {
   let service: TransfersService<Source, Sink>;
   let opened: string[];
   let unreadable: Set<string>;
+  let alerted: string[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'revival-transfers-'));
@@ -74,6 +75,7 @@ describe('TransfersService', () => {
     shown = [];
     opened = [];
     unreadable = new Set();
+    alerted = [];
     service = new TransfersService<Source, Sink>({
       emit: (conversationId, transfer) => shown.push([conversationId, transfer]),
       files: {
@@ -96,6 +98,7 @@ describe('TransfersService', () => {
       appConversation: (engineId) => (engineId === 'sb-1' ? 'conv-1' : undefined),
       engineConversation: () => ({ engineId: 'sb-1', peer: bob }),
       participant: (email) => (email === bob.email ? bob : { email, displayName: email }),
+      offered: (conversationId, transfer) => alerted.push(`${conversationId} ${transfer.name}`),
       now: () => clock,
     });
     service.attach(engine);
@@ -155,6 +158,7 @@ describe('TransfersService', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(last()).toMatchObject({ id: 'r1', direction: 'receive', state: 'offered', name: 'photo.gif', peer: bob });
     expect(last()?.previewId).toMatch(/^[0-9a-f]{40}$/);
+    expect(alerted).toEqual(['conv-1 photo.gif']);
     await service.accept('r1');
     expect(engine.calls).toEqual(['accept r1 into /home/me/Downloads/photo.gif']);
     engine.fire('transfer-completed', { ...info('r1', 'receive'), file: '/home/me/Downloads/photo (1).gif' });
@@ -235,6 +239,7 @@ describe('TransfersService', () => {
       appConversation: () => 'conv-1',
       engineConversation: () => ({ engineId: 'sb-1', peer: bob }),
       participant: () => bob,
+      offered: () => {},
       now: () => clock,
     });
     const other = new FakeEngine();

@@ -123,7 +123,7 @@ export function EmoticonsDialog({ onClose }: { onClose: () => void }): React.JSX
       )}
       <div className="dialog-buttons">
         <button type="button" className="button button-primary" onClick={onClose}>
-          Close
+          OK
         </button>
       </div>
     </Dialog>

@@ -179,7 +179,7 @@ export function ContactListScreen(): React.JSX.Element {
           </button>
         ))}
       </nav>
-      <Header />
+      <Header onChangePicture={() => setModal({ kind: 'picture' })} />
       <div className="cl-toolbar">
         <label className="search-box">
           <Glyph name="search" />

@@ -5,7 +5,6 @@ import { DisplayName, PersonalMessage, type SettableStatus } from '../../../../s
 import { DisplayPicture, Glyph, StatusIcon } from '../../components/art';
 import { RichText } from '../../components/RichText';
 import { Menu } from '../../components/ui';
-import { PictureDialog } from '../PictureDialog';
 import { call, errorText } from '../../lib/api';
 import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../../shared/status';
 import { pushNotice, useSession } from '../../store/session';
@@ -74,10 +73,10 @@ function InlineEdit({
   );
 }
 
-export function Header(): React.JSX.Element | null {
+/** `onChangePicture` opens the Display Picture dialog (the list's modal, so it is not clipped here). */
+export function Header({ onChangePicture }: { onChangePicture: () => void }): React.JSX.Element | null {
   const profile = useSession((s) => s.profile);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
-  const [choosingPicture, setChoosingPicture] = useState(false);
   if (!profile) return null;
 
   const setStatus = (status: SettableStatus): void => {
@@ -91,7 +90,7 @@ export function Header(): React.JSX.Element | null {
         className="own-picture"
         aria-label="Change your display picture"
         title="Change your display picture"
-        onClick={() => setChoosingPicture(true)}
+        onClick={onChangePicture}
       >
         <DisplayPicture
           status={profile.status}
@@ -100,7 +99,6 @@ export function Header(): React.JSX.Element | null {
           label="Your display picture"
         />
       </button>
-      {choosingPicture && <PictureDialog onClose={() => setChoosingPicture(false)} />}
       <div className="cl-header-text">
         <div className="cl-name-line">
           <InlineEdit
