@@ -146,16 +146,12 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     appConversation: (engineId) => conversations.appIdOf(engineId),
     engineConversation: (conversationId) => conversations.oneToOne(conversationId),
     participant: (email) => ({ email, displayName: contacts.get(email)?.displayName ?? email }),
-    offered: (conversationId, transfer) => {
-      const text = `would like to send you the file "${transfer.name}"`;
+    offered: (conversationId, { peer, name }) => {
       const state = windows.conversationWindowState(conversationId);
-      const result = messageAlert(
-        settings.preferences(),
-        session.profile?.status,
-        { conversationId, from: transfer.peer, text },
-        state,
+      const offer = { conversationId, from: peer, name };
+      alert(fileOfferAlert(settings.preferences(), session.profile?.status, offer, state), conversationId, () =>
+        showConversation(conversationId),
       );
-      alert(result, conversationId, () => showConversation(conversationId));
     },
     now,
   });
