@@ -312,6 +312,14 @@ export class ConversationsService {
     this.deps.emit('conversation:emoticon', { conversationId: conv.id, messageId: entry.id, shortcut, pictureId });
   }
 
+  /** Whether a conversation window with this person is open (their picture shows there). */
+  isTalkingWith(email: string): boolean {
+    const key = email.toLowerCase();
+    for (const conv of this.conversations.values())
+      if (!conv.closed && (conv.participants.has(key) || conv.lastPeople.includes(key))) return true;
+    return false;
+  }
+
   /** The app conversation an engine conversation belongs to. */
   appIdOf(engineId: string): string | undefined {
     return this.byEngine.get(engineId)?.id;

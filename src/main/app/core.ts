@@ -113,6 +113,8 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     }),
     nameOf: (email) => contacts.get(email)?.displayName ?? email,
     incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => {
+      // Their window is (or is about to be) on screen: so is their picture.
+      session.wantPicture(from.email);
       const prefs = settings.preferences();
       const status = session.profile?.status;
       const state = windows.conversationWindowState(conversationId);

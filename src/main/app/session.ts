@@ -208,7 +208,8 @@ export class SessionService {
   private decorate(contact: Contact): Contact {
     const { pictureId: _none, ...rest } = contact;
     const pictureId = this.deps.media.knownPicture(contact);
-    if (pictureId === undefined && this.deps.picturesInList()) this.wantPicture(contact.email);
+    if (pictureId === undefined && (this.deps.picturesInList() || this.deps.conversations.isTalkingWith(contact.email)))
+      this.wantPicture(contact.email);
     return pictureId === undefined ? rest : { ...rest, pictureId };
   }
 
