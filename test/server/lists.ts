@@ -1,6 +1,6 @@
 // Contact-list commands of the notification server: SYN, list and group edits, privacy settings,
 // display names and phone properties, each in its MSNP2–9 and MSNP10–12 forms.
-import { decodeName, encodeName, type Param } from '../../src/main/msnp/codec';
+import { decodeName, encodeName, type Param } from './codec';
 import {
   AL,
   BL,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseMime } from '../../src/main/msnp/codec';
+import { parseMime } from './codec';
 import type { RunningServer } from './index';
 import { profileMessage } from './notification';
 import { authorization, httpsGet, md5Hex, passportTicket, signInTwn, startTestServer, Wire } from './wire';

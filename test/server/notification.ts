@@ -2,8 +2,8 @@
 // state machine per connection. List commands live in lists.ts.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { buildMime, encodeName, type Frame, type Param } from '../../src/main/msnp/codec';
-import { challengeResponse, PRODUCT_KEYS } from '../../src/main/msnp/challenge';
+import { buildMime, encodeName, type Frame, type Param } from './codec';
+import { answer, product } from './challenge';
 import { FL, type Account } from './accounts';
 import { Conn } from './conn';
 import { handleHandshake, initialUsr, isTrid, type HandshakeState } from './handshake';
@@ -260,15 +260,15 @@ export class NsSession implements HandshakeState {
   }
 
   qry(trid: string, args: readonly string[], payload: Buffer | undefined): void {
-    const pair = PRODUCT_KEYS.find((p) => p.id === args[0]);
+    const pair = product(args[0]);
     // MD5 pairs belong to MSNP6–10, the others to MSNP11+.
     const family = this.dialect >= 11 ? 'msnp11' : 'md5';
     const chl = this.challenge;
     const right =
       chl !== undefined &&
       pair !== undefined &&
-      pair.algorithm === family &&
-      payload?.toString('latin1') === challengeResponse(chl, pair);
+      pair.kind === family &&
+      payload?.toString('latin1') === answer(chl, pair);
     if (!right) {
       this.conn.error(540, trid);
       this.conn.close('wrong challenge response');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { challengeResponse, PRODUCT_KEYS } from '../../src/main/msnp/challenge';
+import { answer, PRODUCTS, product } from './challenge';
 import type { RunningServer } from './index';
 import { online, signIn, startTestServer, type Wire } from './wire';
 
@@ -182,9 +182,9 @@ describe('challenges', () => {
     [12, 'PROD0120PW!CCV9@'],
   ])('accepts a correct MSNP%i answer with %s and challenges again later', async (dialect, id) => {
     const { w, chl } = await challenged('alice@example.com', dialect);
-    const pair = PRODUCT_KEYS.find((p) => p.id === id);
+    const pair = product(id);
     if (!pair) throw new Error(id);
-    w.sendPayload(`QRY 20 ${id}`, challengeResponse(chl, pair));
+    w.sendPayload(`QRY 20 ${id}`, answer(chl, pair));
     expect(await w.line()).toBe('QRY 20');
     const next = await w.until(/^CHL 0 /, 1000);
     expect(next.params[1]).not.toBe(chl);
@@ -192,16 +192,13 @@ describe('challenges', () => {
 
   it('answers a wrong QRY with 540 and hangs up', async () => {
     const { w, chl } = await challenged('alice@example.com', 8);
-    w.sendPayload(
-      'QRY 21 msmsgs@msnmsgr.com',
-      challengeResponse(`${chl}0`, PRODUCT_KEYS[0] as (typeof PRODUCT_KEYS)[0]),
-    );
+    w.sendPayload('QRY 21 msmsgs@msnmsgr.com', answer(`${chl}0`, PRODUCTS[0] as (typeof PRODUCTS)[0]));
     expect((await w.closed()).map((f) => f.text)).toEqual(['540 21']);
   });
 
   it('rejects an MD5 product key in MSNP11', async () => {
     const { w, chl } = await challenged('bob@example.com', 11);
-    w.sendPayload('QRY 22 msmsgs@msnmsgr.com', challengeResponse(chl, PRODUCT_KEYS[0] as (typeof PRODUCT_KEYS)[0]));
+    w.sendPayload('QRY 22 msmsgs@msnmsgr.com', answer(chl, PRODUCTS[0] as (typeof PRODUCTS)[0]));
     expect((await w.closed()).map((f) => f.text)).toEqual(['540 22']);
   });
 

@@ -1,5 +1,5 @@
 // Presence fan-out: what each signed-in user is told about the contacts on their forward list.
-import { encodeName, type Param } from '../../src/main/msnp/codec';
+import { encodeName, type Param } from './codec';
 import { FL } from './accounts';
 import { visibleTo, type Hub } from './hub';
 import type { NsSession } from './notification';

@@ -1,7 +1,7 @@
 // Switchboard server: chat sessions joined with a cookie from XFR SB (USR) or RNG (ANS).
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { encodeName, mediaType, parseMime, type Frame, type Param } from '../../src/main/msnp/codec';
+import { encodeName, mediaType, parseMime, type Frame, type Param } from './codec';
 import { isAddress } from './accounts';
 import { Conn } from './conn';
 import { isTrid } from './handshake';

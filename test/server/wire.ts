@@ -1,10 +1,10 @@
 // Test-side raw MSNP client: hand-written lines out, decoded frames in. Deliberately independent of
-// the project's client engine; only the frame decoder is shared.
+// the project's client engine.
 import { request } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { FrameDecoder, serverToClientPayload } from '../../src/main/msnp/codec';
+import { FrameReader, serverPayload } from './codec';
 import { startServer, type RunningServer, type ServerOptions } from './index';
 
 export interface Received {
@@ -19,7 +19,7 @@ export class Wire {
   private readonly frames: Received[] = [];
   private waiter: (() => void) | undefined;
   private ended = false;
-  private readonly decoder = new FrameDecoder({ payloadRule: serverToClientPayload });
+  private readonly decoder = new FrameReader(serverPayload, { maxLineBytes: 16 * 1024, maxPayloadBytes: 1024 * 1024 });
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
