@@ -40,8 +40,8 @@ export interface Hub {
   isSignedIn(email: string): boolean;
   readonly addresses: Addresses;
   readonly settings: Settings;
-  /** Switchboard cookie for `XFR SB`, valid for one `USR` by `email`. */
-  issueSwitchboardCookie(email: string, dialect: number): string;
+  /** Switchboard cookie for `XFR SB`, valid for one `USR` by `email` (at the place with `guid`). */
+  issueSwitchboardCookie(email: string, dialect: number, guid?: string): string;
 }
 
 /** Whether `owner`'s privacy settings let `other` see them online and invite them to chats. */

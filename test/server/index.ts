@@ -112,7 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       loginTimeoutMs: options.loginTimeoutMs ?? 60_000,
       log,
     },
-    issueSwitchboardCookie: (email, dialect) => switchboard.issueCookie(email, dialect),
+    issueSwitchboardCookie: (email, dialect, guid) => switchboard.issueCookie(email, dialect, guid),
   };
   const switchboard = new Switchboard(hub);
   const soapRoutes = new Map<string, SoapHandler>([

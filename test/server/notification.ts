@@ -389,7 +389,7 @@ export class NsSession implements HandshakeState {
       this.conn.error(913, trid);
       return;
     }
-    const cookie = this.hub.issueSwitchboardCookie(this.email, this.dialect);
+    const cookie = this.hub.issueSwitchboardCookie(this.email, this.dialect, this.machineGuid);
     this.conn.send('XFR', [
       trid,
       'SB',

@@ -95,11 +95,12 @@ export class Wire {
   }
 
   /** Skips frames until one whose text matches. */
-  async until(match: string | RegExp, timeoutMs = 2000): Promise<Received> {
+  async until(match: string | RegExp | ((f: Received) => boolean), timeoutMs = 2000): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const f = await this.next(Math.max(1, deadline - Date.now()));
-      if (typeof match === 'string' ? f.text === match : match.test(f.text)) return f;
+      if (typeof match === 'string' ? f.text === match : match instanceof RegExp ? match.test(f.text) : match(f))
+        return f;
     }
   }
 
