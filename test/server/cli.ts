@@ -19,6 +19,7 @@ Usage: npm run --silent server -- --accounts FILE [options]
   --passport-redirect   the Passport login answers 302 to a second login URL before succeeding
   --latency-ms N        delay every reply, TCP and HTTPS, by N ms
   --token-lifetime-s N  lifetime of the SOAP tokens RST.srf issues (default 86400)
+  --oim-quota N         offline messages an account can hold before Store2 refuses more (default 100)
   --help                show this text
 
 When listening, prints exactly one line to stdout:
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
         'passport-redirect': { type: 'boolean' },
         'latency-ms': { type: 'string' },
         'token-lifetime-s': { type: 'string' },
+        'oim-quota': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     passportRedirect: values['passport-redirect'] ?? false,
     latencyMs: integer(values['latency-ms'], 'latency-ms', 0),
     tokenLifetimeMs: integer(values['token-lifetime-s'], 'token-lifetime-s', 86_400) * 1000,
+    oimQuota: integer(values['oim-quota'], 'oim-quota', 100),
     log,
   });
   const { dispatch, notification, switchboard, nexus, ca } = server;

@@ -2,6 +2,7 @@
 import { AL, BL, type AccountStore } from './accounts';
 import type { NsSession } from './notification';
 import type { TicketBook } from './passport';
+import type { OimStore } from './oim';
 import type { TokenBook } from './tokens';
 
 export interface Settings {
@@ -26,6 +27,8 @@ export interface Hub {
   readonly tickets: TicketBook;
   /** SOAP tokens (RST.srf, and the MSNP13/14 sign-in tickets). */
   readonly tokens: TokenBook;
+  /** Offline messages (MSNP13+). */
+  readonly oims: OimStore;
   /**
    * The place that represents each signed-in account to others (its status and capabilities):
    * the one that last changed status. With MPOP (MSNP16+) an account may have more places.

@@ -9,6 +9,7 @@ import { acceptDispatch } from './dispatch';
 import type { Hub } from './hub';
 import { addressBook, sharingService } from './abch';
 import { acceptNotification, type NsSession } from './notification';
+import { DEFAULT_OIM_QUOTA, OimStore, oimService, rsiService } from './oim';
 import { createPassportServer, NEXUS_PATH, TicketBook } from './passport';
 import { serveSoap, type SoapHandler } from './soap';
 import { rst } from './sso';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   loginTimeoutMs?: number;
   /** Lifetime of the SOAP tokens RST.srf issues (default 24 h). */
   tokenLifetimeMs?: number;
+  /** Offline messages one account can hold before Store2 answers QuotaExceeded (default 100). */
+  oimQuota?: number;
   /** Default: nothing (the CLI logs to stderr). */
   log?: (line: string) => void;
 }
@@ -98,6 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     tickets,
     tokens,
+    oims: new OimStore(options.oimQuota ?? DEFAULT_OIM_QUOTA, options.stateDir),
     online,
     places,
     sessionsOf: (email) => [...(places.get(email.toLowerCase()) ?? [])],
@@ -119,6 +123,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     [SOAP_PATHS.rst, rst(hub)],
     [SOAP_PATHS.addressBook, addressBook(hub)],
     [SOAP_PATHS.sharing, sharingService(hub)],
+    [SOAP_PATHS.oim, oimService(hub)],
+    [SOAP_PATHS.rsi, rsiService(hub)],
   ]);
   const sockets = new Set<Socket>();
   const dispatchConns = new Set<ReturnType<typeof acceptDispatch>>();

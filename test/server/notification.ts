@@ -11,6 +11,7 @@ import type { Hub } from './hub';
 import { LIST_COMMANDS } from './lists';
 import { checkMbiAnswer } from './mbi';
 import { ML_COMMANDS } from './ml';
+import { initialMailData } from './oim';
 import { announce, announceData, handle, selfPresence, updateView } from './presence';
 import { SERVICES, ticketKey } from './tokens';
 import { parseXml, XmlError } from './xml';
@@ -338,7 +339,8 @@ export class NsSession implements HandshakeState {
       for (const c of this.account?.contacts.values() ?? []) {
         if (c.lists & FL) updateView(this, c.email, trid);
       }
-      if (this.dialect >= 11) this.conn.send('MSG', ['Hotmail', 'Hotmail'], mailDataMessage());
+      if (this.dialect >= 11)
+        this.conn.send('MSG', ['Hotmail', 'Hotmail'], initialMailData(this.hub, this.email, this.dialect));
       if (this.hub.settings.challenges && this.dialect >= 6) this.startChallenges();
     }
     announce(this.hub, this.email);
@@ -528,15 +530,4 @@ export function profileMessage(f: ProfileFields): Buffer {
   if (f.dialect >= 8) headers.push(['ClientIP', f.clientIp], ['ClientPort', String(f.clientPort)]);
   if (f.dialect >= 11) headers.push(['ABCHMigrated', '1'], ['MPOPEnabled', f.dialect >= 16 ? '1' : '0']);
   return buildMime(headers);
-}
-
-/** MSNP11+: offline-message metadata sent after the first CHG (always empty here). */
-function mailDataMessage(): Buffer {
-  return buildMime(
-    [
-      ['MIME-Version', '1.0'],
-      ['Content-Type', 'text/x-msmsgsinitialmdatanotification; charset=UTF-8'],
-    ],
-    'Mail-Data: <MD><E><I>0</I><IU>0</IU><O>0</O><OU>0</OU></E><Q><QTM>409600</QTM><QNM>204800</QNM></Q></MD>\r\n\r\n',
-  );
 }
