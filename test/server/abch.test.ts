@@ -388,6 +388,10 @@ describe('SOAP robustness', () => {
     ],
     ['no Body', '<Envelope><Header /></Envelope>'],
     ['an unknown entity', '<Envelope><Body><ABFindAll>&nbsp;</ABFindAll></Body></Envelope>'],
+    [
+      'deep nesting',
+      `<Envelope><Body><ABFindAll>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</ABFindAll></Body></Envelope>`,
+    ],
   ])('answers %s with a client fault', async (_what, body) => {
     const res = await post(SOAP_PATHS.addressBook, body);
     expect(res.status).toBe(500);

@@ -16,7 +16,7 @@ import {
 } from './accounts';
 import { notifyReverse } from './ml';
 import type { Command, NsSession } from './notification';
-import { announce, updateView } from './presence';
+import { announce, selfPresence, updateView } from './presence';
 
 const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 /** The forward-list limit of the 2003 service. */
@@ -404,6 +404,7 @@ function prp(s: NsSession, trid: string, args: readonly string[]): void {
     if (encoded === undefined) return;
     s.conn.send('PRP', [trid, 'MFN', encoded]);
     announce(s.hub, s.email);
+    selfPresence(s.hub, s.email);
     return;
   }
   if (key === undefined || !(PHONE_KEYS as readonly string[]).includes(key)) return s.conn.error(201, trid);

@@ -28,6 +28,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   cdataPropName: '#cdata',
+  // SOAP envelopes nest a dozen levels; anything near this is an attack, not a request.
+  maxNestedTags: 64,
 });
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -84,9 +86,13 @@ export function parseXml(input: string | Buffer, maxBytes = 256 * 1024): XmlNode
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlError('DTDs are not accepted');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlError(`malformed XML: ${valid.err.msg}`);
-  const roots = (parser.parse(text) as Raw[])
-    .map(convert)
-    .filter((n): n is XmlNode => typeof n === 'object' && n !== null);
+  let parsed: Raw[];
+  try {
+    parsed = parser.parse(text) as Raw[];
+  } catch (err) {
+    throw new XmlError(`unreadable XML: ${(err as Error).message}`);
+  }
+  const roots = parsed.map(convert).filter((n): n is XmlNode => typeof n === 'object' && n !== null);
   const [root] = roots;
   if (!root || roots.length !== 1) throw new XmlError('expected exactly one root element');
   return root;
