@@ -180,6 +180,17 @@ describe('USR SSO', () => {
     expect((await w.closed()).map((f) => f.text)).toEqual(['911 4']);
   });
 
+  it('refers USR SSO I from the dispatch server to the notification server', async () => {
+    const w = await Wire.connect(server.dispatch);
+    open.push(w);
+    w.send('VER 1 MSNP18 CVR0');
+    await w.until('VER 1 MSNP18');
+    w.send('CVR 2 0x0409 winnt 6.1.0 i386 MSNMSGR 14.0.8117.0416 msmsgs alice@example.com');
+    await w.until(/^CVR 2 /);
+    w.send('USR 3 SSO I alice@example.com');
+    expect((await w.closed()).map((f) => f.text)).toEqual([`XFR 3 NS ${server.notification} 0 ${server.dispatch}`]);
+  });
+
   it('closes on the wrong method for the dialect', async () => {
     const w = await Wire.connect(server.notification);
     open.push(w);
