@@ -180,12 +180,15 @@ describe('challenges', () => {
     [10, 'PROD0061VRRZH@4F'],
     [11, 'PROD0090YUAUV{2B'],
     [12, 'PROD0120PW!CCV9@'],
+    [15, 'PROD0119GSJUC$18'],
+    [18, 'PROD0120PW!CCV9@'],
   ])('accepts a correct MSNP%i answer with %s and challenges again later', async (dialect, id) => {
     const { w, chl } = await challenged('alice@example.com', dialect);
     const pair = product(id);
     if (!pair) throw new Error(id);
     w.sendPayload(`QRY 20 ${id}`, answer(chl, pair));
-    expect(await w.line()).toBe('QRY 20');
+    // From MSNP16 the account's own presence may still be arriving.
+    expect((await w.until((f) => f.name !== 'NLN' && f.name !== 'UBX')).text).toBe('QRY 20');
     const next = await w.until(/^CHL 0 /, 1000);
     expect(next.params[1]).not.toBe(chl);
   });
