@@ -11,7 +11,7 @@ import type { Hub } from './hub';
 import { LIST_COMMANDS } from './lists';
 import { checkMbiAnswer } from './mbi';
 import { ML_COMMANDS } from './ml';
-import { initialMailData } from './oim';
+import { initialMailData, uum } from './oim';
 import { announce, announceData, handle, selfPresence, updateView } from './presence';
 import { SERVICES, ticketKey } from './tokens';
 import { parseXml, XmlError } from './xml';
@@ -485,6 +485,7 @@ const COMMANDS: Record<string, Command> = {
   XFR: { run: (s, trid, args) => s.xfr(trid, args) },
   UUX: { run: (s, trid, _args, payload) => s.uux(trid, payload), min: 11 },
   UUN: { run: (s, trid, args, payload) => s.uun(trid, args, payload), min: 13, closeOutside: true },
+  UUM: { run: uum, min: 18, closeOutside: true },
   ...LIST_COMMANDS,
   ...ML_COMMANDS,
 };

@@ -309,6 +309,24 @@ describe('delivery', () => {
     }
   });
 
+  it('stores MSNP18 UUM text as an OIM, without a reply', async () => {
+    const dave = await signedIn('dave@example.com', 18, '{11111111-2222-3333-4444-555555555555}');
+    await dave.w.until('UBX 1:dave@example.com 0');
+    dave.w.sendPayload(
+      'UUM 7 erin@example.com 1 1',
+      'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nDest-Agent: client\r\n\r\nvia the NS',
+    );
+    await dave.w.quiet(150);
+    const erin = await signedIn('erin@example.com', 15);
+    const ids = descendants((await rsi(erin, 'GetMetadata', '')).xml, 'M').map((m) => textAt(m, 'I') ?? '');
+    expect(ids).toHaveLength(1);
+    const got = await rsi(erin, 'GetMessage', `<messageId>${ids[0] ?? ''}</messageId>`);
+    const mime = parseMime(Buffer.from(descendants(got.xml, 'GetMessageResult')[0]?.text ?? ''));
+    expect(Buffer.from(mime.body.toString(), 'base64').toString()).toBe('via the NS');
+    dave.w.sendPayload('UUM 8 erin@example.com 32 1', 'x');
+    expect(await dave.w.closed()).toEqual([]);
+  });
+
   it('opens RSI only for a signed-in session', async () => {
     const erin = await signedIn('erin@example.com', 15);
     erin.w.send('OUT');

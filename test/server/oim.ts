@@ -9,6 +9,7 @@ import { AL, BL, type Account } from './accounts';
 import { msnp11Answer, product } from './challenge';
 import { buildMime, parseMime } from './codec';
 import type { Hub } from './hub';
+import type { Command } from './notification';
 import { authorize, envelope, fault, isReply, ok, type SoapReply, type SoapRequest } from './soap';
 import { SERVICES } from './tokens';
 import { child, descendants, escapeXml, textAt } from './xml';
@@ -248,27 +249,12 @@ export function oimService(hub: Hub): (req: SoapRequest) => SoapReply {
       'x-oim-run-id': 'X-OIM-Run-Id',
       'x-oim-sequence-num': 'X-OIM-Sequence-Num',
     };
-    const stored: StoredOim = {
-      id: randomUUID().toUpperCase(),
-      to: to.email,
-      from: sender.email,
-      fromName: sender.displayName,
-      received: Date.now(),
-      read: false,
-      headers: order.map((k) => [names[k] ?? k, headers.get(k) ?? ''] as [string, string]),
-      body: body.toString('latin1').replace(/\r?\n/g, '\r\n'),
-    };
-    hub.oims.add(stored);
-    notifyPlaces(
+    deliver(
       hub,
-      to.email,
-      buildMime(
-        [
-          ['MIME-Version', '1.0'],
-          ['Content-Type', 'text/x-msmsgsoimnotification; charset=UTF-8'],
-        ],
-        `Mail-Data: <MD>${mEntry(stored, '.!!OIM', false)}<SU> </SU></MD>\r\n\r\n`,
-      ),
+      sender,
+      to,
+      order.map((k) => [names[k] ?? k, headers.get(k) ?? ''] as [string, string]),
+      body.toString('latin1'),
     );
     return ok(
       envelope(
@@ -279,6 +265,66 @@ export function oimService(hub: Hub): (req: SoapRequest) => SoapReply {
     );
   };
 }
+
+/** Stores an OIM and tells the recipient's signed-in places. */
+function deliver(hub: Hub, sender: Account, to: Account, headers: Array<[string, string]>, body: string): void {
+  const stored: StoredOim = {
+    id: randomUUID().toUpperCase(),
+    to: to.email,
+    from: sender.email,
+    fromName: sender.displayName,
+    received: Date.now(),
+    read: false,
+    headers,
+    body: body.replace(/\r?\n/g, '\r\n'),
+  };
+  hub.oims.add(stored);
+  notifyPlaces(
+    hub,
+    to.email,
+    buildMime(
+      [
+        ['MIME-Version', '1.0'],
+        ['Content-Type', 'text/x-msmsgsoimnotification; charset=UTF-8'],
+      ],
+      `Mail-Data: <MD>${mEntry(stored, '.!!OIM', false)}<SU> </SU></MD>\r\n\r\n`,
+    ),
+  );
+}
+
+/**
+ * MSNP18 `UUM trid email 1 1 len` (text/plain): offline text through the NS, stored as an OIM.
+ * As on Escargot there is never a reply; a wrong network or type closes the connection.
+ */
+export const uum: Command['run'] = (s, trid, args, payload) => {
+  const [email, network, type] = args;
+  if (network !== '1' || type !== '1') {
+    s.conn.close(`UUM network ${network ?? ''} type ${type ?? ''}`);
+    return;
+  }
+  const sender = s.account as Account;
+  const to = s.hub.store.get(email ?? '');
+  const { headers, body } = parseMime(payload ?? Buffer.alloc(0));
+  if (!to || to === sender || !allowedBy(to, sender) || !/^text\/plain\b/i.test(headers.get('content-type') ?? '')) {
+    s.conn.log(`UUM ${trid} to ${email ?? ''} not stored`);
+    return;
+  }
+  if (s.hub.oims.for(to.email).length >= s.hub.oims.quota || body.length > MAX_OIM_BYTES) return;
+  const base64 = (body.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  deliver(
+    s.hub,
+    sender,
+    to,
+    [
+      ['MIME-Version', '1.0'],
+      ['Content-Type', 'text/plain; charset=UTF-8'],
+      ['Content-Transfer-Encoding', 'base64'],
+      ['X-OIM-Message-Type', 'OfflineMessage'],
+      ['X-OIM-Run-Id', `{${randomUUID().toUpperCase()}}`],
+    ],
+    base64,
+  );
+};
 
 // --- RSI -------------------------------------------------------------------------------------
 
