@@ -68,6 +68,8 @@ export interface RunningServer {
   ca: string;
   /** Makes every SOAP token of `email` (or of everyone) expire now; returns how many. */
   expireTokens(email?: string): number;
+  /** Forgets the OIM lock keys, so that every sender's next Store2 is challenged again. */
+  renewLockKeys(): void;
   /** Sends OUT SSD to connected clients, then closes everything. */
   close(): Promise<void>;
 }
@@ -97,11 +99,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const online = new Map<string, NsSession>();
   const places = new Map<string, Set<NsSession>>();
   const tokens = new TokenBook(options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS);
+  const oims = new OimStore(options.oimQuota ?? DEFAULT_OIM_QUOTA, options.stateDir);
   const hub: Hub = {
     store,
     tickets,
     tokens,
-    oims: new OimStore(options.oimQuota ?? DEFAULT_OIM_QUOTA, options.stateDir),
+    oims,
     online,
     places,
     sessionsOf: (email) => [...(places.get(email.toLowerCase()) ?? [])],
@@ -202,6 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     soapBase,
     ca: certs.caPath,
     expireTokens: (email) => tokens.expire(email),
+    renewLockKeys: () => hub.oims.lockChallenges.clear(),
     close: () => (closing ??= close()),
   };
 }

@@ -137,6 +137,15 @@ describe('Store2', () => {
       'Store2',
     );
     expect(second.status).toBe(200);
+    // A renewed lock key: the old answer is challenged again, with a new number.
+    server.renewLockKeys();
+    const renewed = await post(
+      SOAP_PATHS.oim,
+      store2(ticket, key, { to: 'erin@example.com', text: 'third', seq: 3 }),
+      'Store2',
+    );
+    expect(faultOf(renewed.xml)).toBe('q0:AuthenticationFailed');
+    expect(descendants(renewed.xml, 'LockKeyChallenge')[0]?.text).toMatch(/^\d+$/);
   });
 
   it('refuses a bad ticket without a lock-key challenge', async () => {

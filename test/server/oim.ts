@@ -39,6 +39,8 @@ export type StoredOim = z.infer<typeof StoredSchema>;
 
 /** OIMs by recipient, in arrival order; optionally kept in `oims.json` in the state directory. */
 export class OimStore {
+  /** Per sender: the lock-key challenge its Store2 requests must answer. */
+  readonly lockChallenges = new Map<string, string>();
   private readonly messages: StoredOim[] = [];
   private readonly path: string | undefined;
 
@@ -162,12 +164,9 @@ function oimFault(code: string, text: string, detail = ''): SoapReply {
   return fault(500, `q0:${code}`, text, detail);
 }
 
-/** Per sender account: the lock-key challenge the next Store2 must answer. */
-const challenges = new WeakMap<Account, string>();
-
 function lockKeyFault(hub: Hub, sender: Account): SoapReply {
   const challenge = String(randomInt(1_000_000_000, 2_000_000_000));
-  challenges.set(sender, challenge);
+  hub.oims.lockChallenges.set(sender.email, challenge);
   hub.settings.log(`oim: lock-key challenge ${challenge} for ${sender.email}`);
   return oimFault(
     'AuthenticationFailed',
@@ -178,8 +177,8 @@ function lockKeyFault(hub: Hub, sender: Account): SoapReply {
 }
 
 /** Whether the lock key answers the sender's current challenge with the product `appid`. */
-function lockKeyRight(sender: Account, appid: string | undefined, lockkey: string | undefined): boolean {
-  const challenge = challenges.get(sender);
+function lockKeyRight(hub: Hub, sender: Account, appid: string | undefined, lockkey: string | undefined): boolean {
+  const challenge = hub.oims.lockChallenges.get(sender.email);
   const p = product(appid);
   return !!challenge && !!p && p.kind === 'msnp11' && lockkey === msnp11Answer(challenge, p.id, p.key);
 }
@@ -219,7 +218,7 @@ export function oimService(hub: Hub): (req: SoapRequest) => SoapReply {
         '<TweenerChallenge xmlns="http://messenger.msn.com/ws/2004/09/oim/">ct=1,rver=1</TweenerChallenge>',
       );
     }
-    if (!lockKeyRight(sender, ticket?.attrs['appid'], ticket?.attrs['lockkey'])) return lockKeyFault(hub, sender);
+    if (!lockKeyRight(hub, sender, ticket?.attrs['appid'], ticket?.attrs['lockkey'])) return lockKeyFault(hub, sender);
     const from = child(req.header, 'From')?.attrs['memberName']?.toLowerCase();
     const to = hub.store.get(child(req.header, 'To')?.attrs['memberName'] ?? '');
     if (from !== sender.email) return oimFault('SystemUnavailable', 'From is not the signed-in account');
