@@ -252,7 +252,9 @@ class SbConnection {
       .sessionsOf(email)
       .filter(
         (p) =>
-          p.present && !session.members.has(p.dialect >= 16 && p.machineGuid ? `${email};${p.machineGuid}` : email),
+          p.present &&
+          (self || p.status !== 'HDN') &&
+          !session.members.has(p.dialect >= 16 && p.machineGuid ? `${email};${p.machineGuid}` : email),
       );
     if (places.length === 0 && !self) places.push(target);
     this.conn.send('CAL', [trid, 'RINGING', session.id]);
