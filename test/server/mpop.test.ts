@@ -23,7 +23,7 @@ const CAPS = '2788999212:48';
 async function place(email: string, dialect: number, guid: string, status = 'NLN'): Promise<Wire> {
   const { w } = await signInSso(server, email, dialect, guid);
   open.push(w);
-  w.send(`CHG 9 ${status} ${CAPS}`);
+  w.send(`CHG 9 ${status} ${dialect >= 16 ? CAPS : CAPS.split(':')[0]}`);
   await w.until(/^CHG 9 /);
   return w;
 }
@@ -111,6 +111,20 @@ describe('two places of one account', () => {
     expect(ubn.payload?.toString()).toBe('goawyplzthxbye');
     desktop.sendPayload('UUN 13 nobody@example.com 4', 'goawyplzthxbye');
     expect(await desktop.until(/^217 /)).toMatchObject({ text: '217 13' });
+  });
+});
+
+describe('UUX payloads', () => {
+  it.each<[number, string]>([
+    [18, '<Data><PSM>unclosed</Data>'],
+    [18, '<Other />'],
+    [15, '<PrivateEndpointData><EpName>Laptop</EpName></PrivateEndpointData>'],
+  ])('MSNP%i answers 201 to %s and stays connected', async (dialect, payload) => {
+    const w = await place('alice@example.com', dialect, LAPTOP, 'NLN');
+    w.sendPayload('UUX 20', payload);
+    await w.until('201 20');
+    w.send('PNG');
+    await w.until(/^QNG/);
   });
 });
 
