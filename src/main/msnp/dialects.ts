@@ -47,6 +47,8 @@ export interface Capabilities {
   readonly groups: boolean;
   /** Personal messages, `UUX`/`UBX` (MSNP11+). */
   readonly personalMessage: boolean;
+  /** One account signed in at several places at once, each with its machine GUID (MSNP16+). */
+  readonly multiplePlaces: boolean;
 }
 
 export interface Dialect {
@@ -100,7 +102,7 @@ const md5Era = (version: number, groups: boolean): Dialect => ({
   listSync: 'SYN',
   challengeProduct: MD5_PRODUCT,
   syntax: CLASSIC,
-  capabilities: { groups, personalMessage: false },
+  capabilities: { groups, personalMessage: false, multiplePlaces: false },
 });
 
 const twnEra = (
@@ -117,7 +119,7 @@ const twnEra = (
   listSync: 'SYN',
   challengeProduct: era.challengeProduct,
   syntax,
-  capabilities: { groups: true, personalMessage: era.personalMessage },
+  capabilities: { groups: true, personalMessage: era.personalMessage, multiplePlaces: false },
 });
 
 const MSNP8_10 = { challengeProduct: MD5_PRODUCT, personalMessage: false };

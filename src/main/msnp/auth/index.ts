@@ -3,8 +3,9 @@
 import type { AuthMechanismName } from '../dialects';
 import { md5 } from './md5';
 import type { AuthMechanism } from './mechanism';
+import { sso } from './sso';
 import { twn } from './twn';
 
 export const AUTH_MECHANISMS: ReadonlyMap<AuthMechanismName, AuthMechanism> = new Map(
-  [twn, md5].map((m) => [m.name, m] as const),
+  [sso, twn, md5].map((m) => [m.name, m] as const),
 );

@@ -4,6 +4,7 @@
 import type { AuthMechanismName, Dialect } from '../dialects';
 import { MsnpError } from '../errors';
 import type { DaLoginCache } from '../passport';
+import type { TokenStore } from '../soap/rst';
 
 export type LoginStep = 'connect' | 'ver' | 'inf' | 'cvr' | 'usr-initial' | 'passport' | 'usr-subsequent';
 
@@ -19,6 +20,16 @@ export interface AuthSettings {
   readonly requestTimeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: LoginStep) => void;
+  /** For SSO: the login service and the tokens kept across sign-ins. */
+  readonly sso?: SsoSettings;
+}
+
+export interface SsoSettings {
+  /** The login service (RST) URL. */
+  readonly rstUrl: string;
+  readonly tokens: TokenStore;
+  /** `{GUID}` of this installation, sent where the dialect has multiple places. */
+  readonly machineGuid?: string;
 }
 
 export interface AuthMechanism {
