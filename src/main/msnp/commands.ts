@@ -2,7 +2,7 @@
 // LISTS.md §3 and §5). Pure: each returns the command name and its params (TrID excluded).
 import type { Contact, ListName, SettableStatus } from '../../shared/schemas';
 import { encodeName, type Param } from './codec';
-import { dialectOf, type DialectRef } from './dialects';
+import { dialectOf, synLists, type DialectRef } from './dialects';
 import { MsnpError } from './errors';
 
 export interface Command {
@@ -24,18 +24,16 @@ export function displayNameCommand(dialect: DialectRef, email: string, displayNa
 
 /** Adds an address to FL (optionally into a group, MSNP7–9), AL or BL. */
 export function addToListCommand(dialect: DialectRef, list: ListName, email: string, groupId?: string): Command {
-  const d = dialectOf(dialect);
-  if (d.syntax.listAdd === 'ADC') {
+  if (synLists(dialect).listAdd === 'ADC') {
     return { name: 'ADC', params: list === 'FL' ? [list, `N=${email}`, `F=${email}`] : [list, `N=${email}`] };
   }
-  const group = list === 'FL' && groupId !== undefined && d.capabilities.groups ? [groupId] : [];
+  const group = list === 'FL' && groupId !== undefined && dialectOf(dialect).capabilities.groups ? [groupId] : [];
   return { name: 'ADD', params: [list, email, email, ...group] };
 }
 
 /** Puts a contact already on FL into a group. */
 export function addToGroupCommand(dialect: DialectRef, contact: Contact, groupId: string): Command {
-  if (dialectOf(dialect).syntax.listAdd === 'ADC')
-    return { name: 'ADC', params: ['FL', `C=${requireGuid(contact)}`, groupId] };
+  if (synLists(dialect).listAdd === 'ADC') return { name: 'ADC', params: ['FL', `C=${requireGuid(contact)}`, groupId] };
   return { name: 'ADD', params: ['FL', contact.email, encodeName(contact.displayName), groupId] };
 }
 
@@ -64,10 +62,10 @@ export function deleteGroupCommand(groupId: string): Command {
 
 /** How an FL contact is named in REM and group changes. */
 function contactId(dialect: DialectRef, contact: Contact): string {
-  return dialectOf(dialect).syntax.contactId === 'guid' ? requireGuid(contact) : contact.email;
+  return synLists(dialect).contactId === 'guid' ? requireGuid(contact) : contact.email;
 }
 
-const groupTrailer = (dialect: DialectRef): Param[] => (dialectOf(dialect).syntax.groupIds === 'number' ? [0] : []);
+const groupTrailer = (dialect: DialectRef): Param[] => (synLists(dialect).groupIds === 'number' ? [0] : []);
 
 function requireGuid(contact: Contact): string {
   if (contact.guid === undefined) {

@@ -130,9 +130,12 @@ export class Lifecycle {
     });
     progress('syncing');
     const { dialect } = this.ctx.session();
-    const sync = LIST_SYNCS.get(dialect.listSync);
+    const sync = LIST_SYNCS.get(dialect.lists.sync);
     if (!sync)
-      throw new MsnpError('unsupported', `${dialect.name} needs ${dialect.listSync} list sync, which is not built in`);
+      throw new MsnpError(
+        'unsupported',
+        `${dialect.name} needs ${dialect.lists.sync} list sync, which is not built in`,
+      );
     const timeoutMs = this.options.requestTimeoutMs;
     if (this.options.pipelining === false) {
       await sync.download(this.ctx, timeoutMs);

@@ -5,7 +5,7 @@
 import { Status, type ListName } from '../../shared/schemas';
 import { decodeName } from './codec';
 import { isListName, listsFromMask } from './contact-list';
-import { dialectOf, type DialectRef } from './dialects';
+import { synLists, type DialectRef } from './dialects';
 
 export interface ListEntry {
   readonly email: string;
@@ -53,8 +53,8 @@ export function parseClassicLst(params: readonly string[]): ClassicListLine | un
  * MSNP10–12: `LST N=<email> [F=<friendly>] [C=<guid>] <lists> [<type> (12)] [<groupGuids>]`.
  */
 export function parseLst(dialect: DialectRef, params: readonly string[]): ListEntry | undefined {
-  const { syntax } = dialectOf(dialect);
-  if (syntax.syn !== 'keyed') {
+  const shape = synLists(dialect);
+  if (shape.form !== 'keyed') {
     const [email, friendly, mask, groups] = params;
     if (email === undefined || mask === undefined || !NUMBER.test(mask)) return undefined;
     const lists = listsFromMask(Number(mask));
@@ -72,7 +72,7 @@ export function parseLst(dialect: DialectRef, params: readonly string[]): ListEn
   if (mask === undefined || !NUMBER.test(mask)) return undefined;
   let groupToken = rest[1];
   // MSNP12 inserts a numeric field (network type) before the groups.
-  if (syntax.lstNetworkField && groupToken !== undefined && NUMBER.test(groupToken)) groupToken = rest[2];
+  if (shape.lstNetworkField && groupToken !== undefined && NUMBER.test(groupToken)) groupToken = rest[2];
   const lists = listsFromMask(Number(mask));
   return {
     email: keyed.email,
@@ -112,10 +112,10 @@ export interface GroupLine {
  * MSNP10–12: `LSG <name> <guid>`.
  */
 export function parseLsg(dialect: DialectRef, params: readonly string[]): GroupLine | undefined {
-  const { syntax } = dialectOf(dialect);
-  const [a, b] = syntax.syn === 'classic' ? params.slice(4) : params;
+  const shape = synLists(dialect);
+  const [a, b] = shape.form === 'classic' ? params.slice(4) : params;
   if (a === undefined || b === undefined) return undefined;
-  return syntax.groupIds === 'guid' ? { id: b, name: decodeName(a) } : { id: a, name: decodeName(b) };
+  return shape.groupIds === 'guid' ? { id: b, name: decodeName(a) } : { id: a, name: decodeName(b) };
 }
 
 /**
@@ -127,7 +127,7 @@ export function parseAdgReply(
   params: readonly string[],
   requestedName: string,
 ): GroupLine | undefined {
-  if (dialectOf(dialect).syntax.groupIds === 'number') {
+  if (synLists(dialect).groupIds === 'number') {
     const [, , name, id] = params;
     return name === undefined || id === undefined ? undefined : { id, name: decodeName(name) };
   }
@@ -182,7 +182,7 @@ export function parseListChange(dialect: DialectRef, name: string, params: reado
     };
   }
   // REM: ≤9 `<list> <ver> <email> [<group>]`; 10+ `<list> <guid|email> [<group>]`.
-  const versioned = dialectOf(dialect).syntax.listVersions && after.length > 1 && NUMBER.test(after[0] ?? '');
+  const versioned = synLists(dialect).listVersions && after.length > 1 && NUMBER.test(after[0] ?? '');
   const [id, groupId] = versioned ? after.slice(1) : after;
   if (id === undefined) return undefined;
   return {
@@ -284,7 +284,7 @@ export interface SynReply {
 
 /** `SYN trid <ver>` (≤7), `SYN trid <ver> [<c> <g>]` (8–9), `SYN trid <stamp> <stamp> [<c> <g>]` (10–12). */
 export function parseSynReply(dialect: DialectRef, params: readonly string[]): SynReply {
-  const form = dialectOf(dialect).syntax.syn;
+  const form = synLists(dialect).form;
   if (form === 'classic') return params[1] === undefined ? {} : { version: params[1] };
   const [c, g] = params.slice(form === 'keyed' ? 3 : 2);
   if (c === undefined || g === undefined || !NUMBER.test(c) || !NUMBER.test(g)) return {};

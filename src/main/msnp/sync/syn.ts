@@ -4,14 +4,14 @@
 import type { Frame } from '../codec';
 import type { ContactList } from '../contact-list';
 import type { ClientContext } from '../context';
-import { dialectOf, type Dialect, type DialectRef } from '../dialects';
+import { dialectOf, synLists, type Dialect, type DialectRef, type SynLists } from '../dialects';
 import { MsnpError, asMsnpError, isErrorCode, serverError } from '../errors';
 import { parseClassicLst, parseLsg, parseLst, parsePrivacyValue, parseProperty, parseSynReply } from '../lists';
 import type { ListSync } from './list-sync';
 
 /** The SYN command's params for a client that keeps no cached list. */
 export function synParams(dialect: DialectRef): string[] {
-  return dialectOf(dialect).syntax.syn === 'keyed' ? ['0', '0'] : ['0'];
+  return synLists(dialect).form === 'keyed' ? ['0', '0'] : ['0'];
 }
 
 export const synListSync: ListSync = {
@@ -72,6 +72,7 @@ export class ListDownload {
   private reverseSeen = 0;
 
   private readonly dialect: Dialect;
+  private readonly lists: SynLists;
 
   constructor(
     dialect: DialectRef,
@@ -80,6 +81,7 @@ export class ListDownload {
     private readonly trid: number,
   ) {
     this.dialect = dialectOf(dialect);
+    this.lists = synLists(dialect);
   }
 
   get complete(): boolean {
@@ -89,7 +91,7 @@ export class ListDownload {
   /** Applies one frame; false when the frame is not part of the download. */
   feed(frame: Frame): boolean {
     const p = frame.params;
-    const classic = this.dialect.syntax.syn === 'classic';
+    const classic = this.lists.form === 'classic';
     if (classic && frame.name !== 'BPR' && p[0] !== String(this.trid)) return false;
     switch (frame.name) {
       case 'SYN':
@@ -135,7 +137,7 @@ export class ListDownload {
   private onReply(params: readonly string[]): void {
     this.replied = true;
     const reply = parseSynReply(this.dialect, params);
-    if (this.dialect.syntax.syn === 'classic') {
+    if (this.lists.form === 'classic') {
       // Same version as the (empty) cache we announced: nothing follows.
       if (reply.version === undefined || reply.version === '0') this.done = true;
       return;
@@ -145,7 +147,7 @@ export class ListDownload {
   }
 
   private onList(params: readonly string[]): void {
-    if (this.dialect.syntax.syn === 'classic') {
+    if (this.lists.form === 'classic') {
       const line = parseClassicLst(params);
       if (!line) return;
       if (line.entry) {
