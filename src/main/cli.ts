@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { MessengerClient, type MessengerClientOptions } from './msnp/client';
 import { MsnpError } from './msnp/errors';
 import { DEFAULT_FORMAT } from './msnp/format';
-import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, parseHostPort } from './msnp/login';
+import { parseHostPort } from './msnp/login';
+import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from './msnp/modules';
 import { SettableStatus } from '../shared/schemas';
 
 const USAGE = `Usage: MSN_PASSWORD=... npm run --silent cli -- --server HOST:PORT --email EMAIL [options]
