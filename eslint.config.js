@@ -77,6 +77,24 @@ export default tseslint.config(
     },
   },
   {
+    // The reference server is an independent implementation: sharing protocol code with the client
+    // would let one misunderstanding pass on both sides.
+    files: ['test/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'test/server is an independent implementation: it may import only src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

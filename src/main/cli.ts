@@ -6,7 +6,8 @@ import { P2PTasks, loadPicture, type P2PCliOptions } from './cli-p2p';
 import { MessengerClient, type MessengerClientOptions } from './msnp/client';
 import { MsnpError } from './msnp/errors';
 import { DEFAULT_FORMAT } from './msnp/format';
-import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, parseHostPort } from './msnp/login';
+import { parseHostPort } from './msnp/login';
+import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from './msnp/modules';
 import { P2P_CLIENT_ID } from './msnp/p2p/manager';
 import { SettableStatus } from '../shared/schemas';
 

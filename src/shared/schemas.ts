@@ -78,6 +78,20 @@ export const ServerConfig = z.object({
   caFile: z.string().max(4096).optional(),
   /** Allows sending the password over plain HTTP (never by default). */
   allowInsecurePassport: z.boolean().optional(),
+  /**
+   * SOAP services (MSNP13+). Each defaults to its path under `base`, which defaults to the nexus
+   * URL's origin when one is set, else https://<host>.
+   */
+  soap: z
+    .object({
+      base: z.url().max(2048).optional(),
+      rst: z.url().max(2048).optional(),
+      addressBook: z.url().max(2048).optional(),
+      sharing: z.url().max(2048).optional(),
+      storage: z.url().max(2048).optional(),
+      oim: z.url().max(2048).optional(),
+    })
+    .optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 

@@ -61,6 +61,8 @@ export interface Contact {
    */
   groups: Set<number>;
   readonly guid: string;
+  /** MSNP13+ address book: the owner's nickname for this contact (`AB.NickName`). */
+  nickname?: string;
 }
 
 export interface Account {
@@ -75,6 +77,8 @@ export interface Account {
   phones: Map<string, string>;
   groups: Map<number, Group>;
   contacts: Map<string, Contact>;
+  /** MSNP13+ address book: other annotations of the owner's own entry (`MSN.IM.MPOP`, …). */
+  annotations: Map<string, string>;
 }
 
 const StateSchema = z.object({
@@ -93,8 +97,10 @@ const StateSchema = z.object({
           lists: z.number().int(),
           groups: z.array(z.number().int()),
           guid: z.string(),
+          nickname: z.string().optional(),
         }),
       ),
+      annotations: z.record(z.string(), z.string()).optional(),
     }),
   ),
 });
@@ -120,6 +126,7 @@ export class AccountStore {
         phones: new Map(),
         groups: new Map(),
         contacts: new Map(),
+        annotations: new Map(),
       });
     });
     for (const spec of specs) {
@@ -243,8 +250,18 @@ export class AccountStore {
       a.contacts = new Map(
         saved.contacts
           .filter((c) => this.get(c.email))
-          .map((c) => [c.email, { email: c.email, lists: c.lists, groups: new Set(c.groups), guid: c.guid }]),
+          .map((c) => [
+            c.email,
+            {
+              email: c.email,
+              lists: c.lists,
+              groups: new Set(c.groups),
+              guid: c.guid,
+              ...(c.nickname === undefined ? {} : { nickname: c.nickname }),
+            },
+          ]),
       );
+      a.annotations = new Map(Object.entries(saved.annotations ?? {}));
     }
   }
 
@@ -260,6 +277,7 @@ export class AccountStore {
         phones: Object.fromEntries(a.phones),
         groups: [...a.groups.values()],
         contacts: [...a.contacts.values()].map((c) => ({ ...c, groups: [...c.groups] })),
+        annotations: Object.fromEntries(a.annotations),
       };
     }
     // Write-then-rename so a crash never leaves a half-written state file behind.

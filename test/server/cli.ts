@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { AccountsFileSchema } from './accounts';
 import { startServer } from './index';
 
-const HELP = `Reference MSNP server (MSNP2–MSNP12) with Passport 1.4 over HTTPS, for tests and demos.
+const HELP = `Reference MSNP server (MSNP2–MSNP18) with Passport 1.4 and the MSNP13+ SOAP services over
+HTTPS, for tests and demos.
 
 Usage: npm run --silent server -- --accounts FILE [options]
 
@@ -17,13 +18,16 @@ Usage: npm run --silent server -- --accounts FILE [options]
   --state-dir DIR       keep list changes (adds, blocks, renames, groups) in DIR across restarts
   --passport-redirect   the Passport login answers 302 to a second login URL before succeeding
   --latency-ms N        delay every reply, TCP and HTTPS, by N ms
+  --token-lifetime-s N  lifetime of the SOAP tokens RST.srf issues (default 86400)
+  --oim-quota N         offline messages an account can hold before Store2 refuses more (default 100)
   --help                show this text
 
 When listening, prints exactly one line to stdout:
   {"event":"ready","dispatch":"127.0.0.1:P","notification":"127.0.0.1:P","switchboard":"127.0.0.1:P",
    "nexus":"https://127.0.0.1:P/rdr/pprdr.asp","ca":"/absolute/path/ca.pem"}
 Clients sign in through the dispatch address (or directly at the notification address) and must
-trust the CA file for HTTPS. SIGINT or SIGTERM sends OUT SSD to every client and exits.
+trust the CA file for HTTPS. The SOAP services (MSNP13+) share the nexus URL's origin:
+/RST.srf, /abservice/abservice.asmx, /abservice/SharingService.asmx, /OimWS/oim.asmx, /rsi/rsi.asmx. SIGINT or SIGTERM sends OUT SSD to every client and exits.
 npm and npx do not pass SIGTERM on to the server: a program that starts it through them should
 spawn it detached and signal the whole process group (process.kill(-child.pid, 'SIGTERM')).
 `;
@@ -50,6 +54,8 @@ async function main(): Promise<void> {
         'state-dir': { type: 'string' },
         'passport-redirect': { type: 'boolean' },
         'latency-ms': { type: 'string' },
+        'token-lifetime-s': { type: 'string' },
+        'oim-quota': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -76,6 +82,8 @@ async function main(): Promise<void> {
     stateDir: values['state-dir'],
     passportRedirect: values['passport-redirect'] ?? false,
     latencyMs: integer(values['latency-ms'], 'latency-ms', 0),
+    tokenLifetimeMs: integer(values['token-lifetime-s'], 'token-lifetime-s', 86_400) * 1000,
+    oimQuota: integer(values['oim-quota'], 'oim-quota', 100),
     log,
   });
   const { dispatch, notification, switchboard, nexus, ca } = server;

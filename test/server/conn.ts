@@ -1,7 +1,7 @@
 // One client connection: frames in, commands out (optionally delayed), timeouts, and the rule that
 // whatever one client does can only ever cost that client its own connection.
 import type { Socket } from 'node:net';
-import { encodeCommand, FrameDecoder, clientToServerPayload, type Frame, type Param } from '../../src/main/msnp/codec';
+import { clientPayload, encodeCommand, FrameReader, type Frame, type Param } from './codec';
 
 /** A client that stops reading gets disconnected once this much output is queued for it. */
 const MAX_QUEUED_OUTPUT = 512 * 1024;
@@ -22,7 +22,7 @@ export class Conn {
   readonly remotePort: number;
   /** Set once either side ended the connection: later input is ignored. */
   closing = false;
-  private readonly decoder: FrameDecoder;
+  private readonly decoder: FrameReader;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stallTimer: NodeJS.Timeout | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
@@ -35,11 +35,7 @@ export class Conn {
   ) {
     this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     this.remotePort = socket.remotePort ?? 0;
-    this.decoder = new FrameDecoder({
-      payloadRule: clientToServerPayload,
-      maxLineBytes: 2048,
-      maxPayloadBytes: options.maxPayloadBytes,
-    });
+    this.decoder = new FrameReader(clientPayload, { maxLineBytes: 2048, maxPayloadBytes: options.maxPayloadBytes });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.log(`socket error: ${err.message}`));

@@ -1,6 +1,6 @@
 // Dispatch server: negotiates like a notification server, then refers USR I to the NS (XFR NS).
 import type { Socket } from 'node:net';
-import type { Frame } from '../../src/main/msnp/codec';
+import type { Frame } from './codec';
 import { Conn } from './conn';
 import { handleHandshake, initialUsr, isTrid, type HandshakeState } from './handshake';
 import type { Hub } from './hub';

@@ -3,7 +3,7 @@ import { isAddress } from './accounts';
 import type { Conn } from './conn';
 
 export const MIN_DIALECT = 2;
-export const MAX_DIALECT = 12;
+export const MAX_DIALECT = 18;
 
 export interface HandshakeState {
   readonly conn: Conn;
@@ -63,19 +63,26 @@ export function handleHandshake(s: HandshakeState, name: string, trid: string, a
   }
 }
 
+export type AuthMethod = 'MD5' | 'TWN' | 'SSO';
+
+/** MD5 up to MSNP7, Passport 1.4 (TWN) for MSNP8–14, SSO from MSNP15. */
+export function expectedMethod(dialect: number): AuthMethod {
+  return dialect >= 15 ? 'SSO' : dialect >= 8 ? 'TWN' : 'MD5';
+}
+
 export interface InitialUsr {
-  readonly method: 'MD5' | 'TWN';
+  readonly method: AuthMethod;
   readonly email: string;
 }
 
 /**
- * Validates `USR trid MD5|TWN I email`. Closes the connection (as Escargot does) when the method
+ * Validates `USR trid MD5|TWN|SSO I email`. Closes the connection (as Escargot does) when the method
  * does not belong to the dialect, answers 911 and closes for an address without `@`, and returns
  * null in both cases.
  */
 export function initialUsr(s: HandshakeState, trid: string, args: readonly string[]): InitialUsr | null {
   const [method, phase, email] = args;
-  const expected = s.dialect >= 8 ? 'TWN' : 'MD5';
+  const expected = expectedMethod(s.dialect);
   if (method !== expected) {
     s.conn.close(`USR ${method ?? ''} in MSNP${s.dialect}`);
     return null;

@@ -1,14 +1,20 @@
-// Reference MSNP server: dispatch, notification and switchboard servers plus Passport 1.4 over
-// HTTPS, in one process, for the project's integration and end-to-end tests and the demo.
+// Reference MSNP server: dispatch, notification and switchboard servers plus Passport 1.4 and the
+// MSNP13+ SOAP services (RST, address book, sharing, offline messages) over HTTPS, in one process,
+// for the project's integration and end-to-end tests and the demo.
 import type { Server as HttpsServer } from 'node:https';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { AccountStore, type AccountSpec } from './accounts';
 import { certificates } from './certs';
 import { acceptDispatch } from './dispatch';
 import type { Hub } from './hub';
+import { addressBook, sharingService } from './abch';
 import { acceptNotification, type NsSession } from './notification';
+import { DEFAULT_OIM_QUOTA, OimStore, oimService, rsiService } from './oim';
 import { createPassportServer, NEXUS_PATH, TicketBook } from './passport';
+import { serveSoap, type SoapHandler } from './soap';
+import { rst } from './sso';
 import { Switchboard } from './switchboard';
+import { DEFAULT_TOKEN_LIFETIME_MS, TokenBook } from './tokens';
 
 export type { AccountSpec } from './accounts';
 
@@ -32,9 +38,22 @@ export interface ServerOptions {
   sbIdleTimeoutMs?: number;
   /** Default 60 s: connections not signed in by then, or stalled mid-command that long, are dropped. */
   loginTimeoutMs?: number;
+  /** Lifetime of the SOAP tokens RST.srf issues (default 24 h). */
+  tokenLifetimeMs?: number;
+  /** Offline messages one account can hold before Store2 answers QuotaExceeded (default 100). */
+  oimQuota?: number;
   /** Default: nothing (the CLI logs to stderr). */
   log?: (line: string) => void;
 }
+
+/** Paths of the SOAP services on the HTTPS server, as on Escargot (MSNP13-18.md §11.1). */
+export const SOAP_PATHS = {
+  rst: '/RST.srf',
+  addressBook: '/abservice/abservice.asmx',
+  sharing: '/abservice/SharingService.asmx',
+  oim: '/OimWS/oim.asmx',
+  rsi: '/rsi/rsi.asmx',
+} as const;
 
 export interface RunningServer {
   /** 'host:port' */
@@ -43,8 +62,14 @@ export interface RunningServer {
   switchboard: string;
   /** 'https://host:port/rdr/pprdr.asp' */
   nexus: string;
+  /** 'https://host:port': the origin of the Passport and SOAP services (paths in SOAP_PATHS). */
+  soapBase: string;
   /** Absolute path of the CA certificate (PEM) that signed the HTTPS certificate; deleted when the process exits. */
   ca: string;
+  /** Makes every SOAP token of `email` (or of everyone) expire now; returns how many. */
+  expireTokens(email?: string): number;
+  /** Forgets the OIM lock keys, so that every sender's next Store2 is challenged again. */
+  renewLockKeys(): void;
   /** Sends OUT SSD to connected clients, then closes everything. */
   close(): Promise<void>;
 }
@@ -72,11 +97,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tickets = new TicketBook();
   const certs = await certificates();
   const online = new Map<string, NsSession>();
+  const places = new Map<string, Set<NsSession>>();
+  const tokens = new TokenBook(options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS);
+  const oims = new OimStore(options.oimQuota ?? DEFAULT_OIM_QUOTA, options.stateDir);
   const hub: Hub = {
     store,
     tickets,
+    tokens,
+    oims,
     online,
-    addresses: { dispatch: '', notification: '', switchboard: '' },
+    places,
+    sessionsOf: (email) => [...(places.get(email.toLowerCase()) ?? [])],
+    allSessions: () => [...places.values()].flatMap((set) => [...set]),
+    isSignedIn: (email) => (places.get(email.toLowerCase())?.size ?? 0) > 0,
+    addresses: { dispatch: '', notification: '', switchboard: '', https: '' },
     settings: {
       latencyMs: options.latencyMs ?? 0,
       challenges: options.challenges ?? true,
@@ -85,9 +119,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       loginTimeoutMs: options.loginTimeoutMs ?? 60_000,
       log,
     },
-    issueSwitchboardCookie: (email, dialect) => switchboard.issueCookie(email, dialect),
+    issueSwitchboardCookie: (email, dialect, guid) => switchboard.issueCookie(email, dialect, guid),
   };
   const switchboard = new Switchboard(hub);
+  const soapRoutes = new Map<string, SoapHandler>([
+    [SOAP_PATHS.rst, rst(hub)],
+    [SOAP_PATHS.addressBook, addressBook(hub)],
+    [SOAP_PATHS.sharing, sharingService(hub)],
+    [SOAP_PATHS.oim, oimService(hub)],
+    [SOAP_PATHS.rsi, rsiService(hub)],
+  ]);
   const sockets = new Set<Socket>();
   const dispatchConns = new Set<ReturnType<typeof acceptDispatch>>();
   const nsSessions = new Set<NsSession>();
@@ -120,6 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     redirect: options.passportRedirect ?? false,
     latencyMs: hub.settings.latencyMs,
     log,
+    post: (req, res) => serveSoap(req, res, soapRoutes, log),
   });
   const servers = [ds, ns, sb, https] as const;
   try {
@@ -133,7 +175,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   hub.addresses.dispatch = hostPort(ds);
   hub.addresses.notification = hostPort(ns);
   hub.addresses.switchboard = hostPort(sb);
-  const nexus = `https://${hostPort(https)}${NEXUS_PATH}`;
+  hub.addresses.https = hostPort(https);
+  const soapBase = `https://${hub.addresses.https}`;
+  const nexus = `${soapBase}${NEXUS_PATH}`;
   log(
     `listening: dispatch ${hub.addresses.dispatch}, notification ${hub.addresses.notification}, switchboard ${hub.addresses.switchboard}, nexus ${nexus}`,
   );
@@ -158,7 +202,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     ...hub.addresses,
     nexus,
+    soapBase,
     ca: certs.caPath,
+    expireTokens: (email) => tokens.expire(email),
+    renewLockKeys: () => hub.oims.lockChallenges.clear(),
     close: () => (closing ??= close()),
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACCOUNTS, httpsGet, online, signIn, startTestServer, Wire } from './wire';
+import { ACCOUNTS, httpsGet, online, requestTokens, signIn, startTestServer, Wire } from './wire';
 
 const cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -130,7 +130,18 @@ describe('command line', () => {
     const dir = await tempDir();
     const file = join(dir, 'accounts.json');
     await writeFile(file, JSON.stringify({ accounts: ACCOUNTS }));
-    const { child, firstLine, exit } = runCli(['--accounts', file, '--port', '0', '--host', '127.0.0.1']);
+    const { child, firstLine, exit } = runCli([
+      '--accounts',
+      file,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--token-lifetime-s',
+      '120',
+      '--oim-quota',
+      '5',
+    ]);
     const ready = JSON.parse(await firstLine) as Record<string, string>;
     expect(Object.keys(ready)).toEqual(['event', 'dispatch', 'notification', 'switchboard', 'nexus', 'ca']);
     expect(ready['event']).toBe('ready');
@@ -138,8 +149,14 @@ describe('command line', () => {
     expect(ready['nexus']).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/rdr\/pprdr\.asp$/);
     expect(isAbsolute(ready['ca'] ?? '')).toBe(true);
 
-    const server = { ...ready, close: async () => {} } as unknown as Parameters<typeof signIn>[0];
+    // The SOAP services live at the nexus URL's origin.
+    const soapBase = new URL(ready['nexus'] ?? '').origin;
+    const server = { ...ready, soapBase, close: async () => {} } as unknown as Parameters<typeof signIn>[0];
     const bob = await signIn(server, 'bob@example.com', 12);
+    const tokens = await requestTokens(server, 'alice@example.com');
+    const clear = tokens.get('messengerclear.live.com');
+    expect(Date.parse(clear?.expires ?? '') - Date.now()).toBeLessThanOrEqual(120_000);
+    expect(Date.parse(clear?.expires ?? '') - Date.now()).toBeGreaterThan(60_000);
     process.kill(-(child.pid ?? 0), 'SIGTERM');
     expect((await bob.closed(5000)).map((f) => f.text)).toEqual(['OUT SSD']);
     await exit;
@@ -159,6 +176,8 @@ describe('command line', () => {
     expect(await help.exit).toBe(0);
     expect(out).toContain('--accounts FILE');
     expect(out).toContain('--passport-redirect');
+    expect(out).toContain('--token-lifetime-s');
+    expect(out).toContain('--oim-quota');
     expect(await missing.exit).toBe(2);
     expect(err).toContain('--accounts FILE is required');
   });

@@ -1,6 +1,6 @@
 // Contact-list commands of the notification server: SYN, list and group edits, privacy settings,
 // display names and phone properties, each in its MSNP2–9 and MSNP10–12 forms.
-import { decodeName, encodeName, type Param } from '../../src/main/msnp/codec';
+import { decodeName, encodeName, type Param } from './codec';
 import {
   AL,
   BL,
@@ -14,8 +14,9 @@ import {
   type Contact,
   type Group,
 } from './accounts';
+import { notifyReverse } from './ml';
 import type { Command, NsSession } from './notification';
-import { announce, updateView } from './presence';
+import { announce, selfPresence, updateView } from './presence';
 
 const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 /** The forward-list limit of the 2003 service. */
@@ -117,19 +118,6 @@ function syn(s: NsSession, trid: string, args: readonly string[]): void {
   }
 }
 
-/** Tells `target`, when signed in, that `s` added or removed them (reverse list). */
-function notifyReverse(s: NsSession, target: Account, added: boolean): void {
-  const t = s.hub.online.get(target.email);
-  if (!t) return;
-  if (t.dialect <= 9) {
-    t.conn.send(added ? 'ADD' : 'REM', [0, 'RL', target.version, s.email, ...(added ? [s.friendly] : [])]);
-  } else if (added) {
-    t.conn.send('ADC', [0, 'RL', `N=${s.email}`, `F=${s.friendly}`]);
-  } else {
-    t.conn.send('REM', [0, 'RL', s.email]);
-  }
-}
-
 function flCount(a: Account): number {
   let n = 0;
   for (const c of a.contacts.values()) if (c.lists & FL) n++;
@@ -160,13 +148,13 @@ function addToList(s: NsSession, bit: number, target: Account, groupId: number |
 }
 
 function afterFlAdd(s: NsSession, trid: string, target: Account): void {
-  notifyReverse(s, target, true);
+  notifyReverse(s.hub, s.account as Account, target, true);
   updateView(s, target.email, trid);
 }
 
 function afterFlRemove(s: NsSession, target: Account): void {
   s.seen.delete(target.email);
-  notifyReverse(s, target, false);
+  notifyReverse(s.hub, s.account as Account, target, false);
 }
 
 function listBit(s: NsSession, trid: string, token: string | undefined): number | undefined {
@@ -416,6 +404,7 @@ function prp(s: NsSession, trid: string, args: readonly string[]): void {
     if (encoded === undefined) return;
     s.conn.send('PRP', [trid, 'MFN', encoded]);
     announce(s.hub, s.email);
+    selfPresence(s.hub, s.email);
     return;
   }
   if (key === undefined || !(PHONE_KEYS as readonly string[]).includes(key)) return s.conn.error(201, trid);
@@ -431,24 +420,26 @@ const SHIELDS = Buffer.from(
   '<?xml version="1.0" encoding="utf-8" ?><config><shield><cli maj="7" min="0" minbld="0" maxbld="9999" deny=" " /></shield><block></block></config>',
 );
 
-/** MSNP11–12 `GCF trid Shields.xml`: only valid after SYN. */
+/** MSNP11–12 `GCF trid Shields.xml`: only valid after SYN; from MSNP13 at any time. */
 function gcf(s: NsSession, trid: string, args: readonly string[]): void {
   if (args[0] === undefined) return s.conn.error(200, trid);
-  if (!s.synced) return s.conn.error(715, trid);
+  if (!s.synced && s.dialect <= 12) return s.conn.error(715, trid);
   s.conn.send('GCF', [trid, args[0]], SHIELDS);
 }
 
+// From MSNP13 the lists live in the address book: SYN answers 502 and the old list commands close
+// the connection, as on Escargot.
 export const LIST_COMMANDS: Record<string, Command> = {
-  SYN: { run: syn },
+  SYN: { run: syn, max: 12, above: 502 },
   ADD: { run: add, max: 9, closeOutside: true },
-  ADC: { run: adc, min: 10, closeOutside: true },
-  REM: { run: rem },
-  ADG: { run: adg, min: 7 },
-  RMG: { run: rmg, min: 7 },
-  REG: { run: reg, min: 7 },
-  BLP: { run: privacy('blp', ['AL', 'BL']) },
-  GTC: { run: privacy('gtc', ['A', 'N']) },
-  REA: { run: rea },
+  ADC: { run: adc, min: 10, max: 12, closeOutside: true },
+  REM: { run: rem, max: 12, above: 'close' },
+  ADG: { run: adg, min: 7, max: 12, above: 'close' },
+  RMG: { run: rmg, min: 7, max: 12, above: 'close' },
+  REG: { run: reg, min: 7, max: 12, above: 'close' },
+  BLP: { run: privacy('blp', ['AL', 'BL']), max: 12, above: 'close' },
+  GTC: { run: privacy('gtc', ['A', 'N']), max: 12, above: 'close' },
+  REA: { run: rea, max: 12, above: 'close' },
   PRP: { run: prp, min: 5 },
   GCF: { run: gcf, min: 11 },
 };

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseMime } from '../../src/main/msnp/codec';
+import { parseMime } from './codec';
 import type { RunningServer } from './index';
 import { profileMessage } from './notification';
 import { authorization, httpsGet, md5Hex, passportTicket, signInTwn, startTestServer, Wire } from './wire';
@@ -50,12 +50,16 @@ describe('dispatch server', () => {
 describe('version negotiation', () => {
   it('picks the highest common dialect', async () => {
     const w = await Wire.connect(server.notification);
-    w.send('VER 1 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 CVR0');
+    w.send('VER 1 MSNP19 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 CVR0');
     expect(await w.line()).toBe('VER 1 MSNP12');
     w.close();
     const old = await Wire.connect(server.notification);
-    old.send('VER 7 MSNP18 MSNP5 MSNP3 CVR0');
+    old.send('VER 7 MSNP21 MSNP5 MSNP3 CVR0');
     expect(await old.line()).toBe('VER 7 MSNP5');
+    const modern = await Wire.connect(server.notification);
+    modern.send('VER 2 MSNP18 MSNP17 MSNP16 MSNP15 CVR0');
+    expect(await modern.line()).toBe('VER 2 MSNP18');
+    modern.close();
     old.close();
   });
 

@@ -1,4 +1,5 @@
 // Passport 1.4 ("Tweener") over HTTPS: the nexus, the login service and the tickets it issues.
+// POST requests go to the SOAP services (soap.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -61,6 +62,8 @@ export interface PassportOptions {
   readonly redirect: boolean;
   readonly latencyMs: number;
   readonly log: (line: string) => void;
+  /** SOAP services (MSNP13+), answered on the same HTTPS server. */
+  readonly post?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export function createPassportServer(options: PassportOptions): Server {
@@ -85,8 +88,16 @@ function handle(req: IncomingMessage, res: ServerResponse, options: PassportOpti
   const host = req.headers.host ?? '';
   const path = (req.url ?? '').split('?')[0];
   options.log(`passport ${req.method ?? ''} ${path ?? ''}`);
+  if (req.method === 'POST' && options.post) {
+    options.post(req, res).catch((err: unknown) => {
+      options.log(`soap internal error: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+    return;
+  }
   if (req.method !== 'GET') {
-    res.writeHead(405, { Allow: 'GET' }).end();
+    res.writeHead(405, { Allow: options.post ? 'GET, POST' : 'GET' }).end();
     return;
   }
   if (path === NEXUS_PATH) {

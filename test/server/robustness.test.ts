@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './index';
 import { online, signIn, startTestServer, Wire } from './wire';
 
-const STALL_MS = 300;
+// Long enough that a bystander signing in on a busy machine is never taken for a stalled client.
+const STALL_MS = 1500;
 let server: RunningServer;
 let bystander: Wire;
 const open: Wire[] = [];

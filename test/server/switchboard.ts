@@ -1,11 +1,12 @@
 // Switchboard server: chat sessions joined with a cookie from XFR SB (USR) or RNG (ANS).
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { encodeName, mediaType, parseMime, type Frame, type Param } from '../../src/main/msnp/codec';
+import { encodeName, mediaType, parseMime, type Frame, type Param } from './codec';
 import { isAddress } from './accounts';
 import { Conn } from './conn';
 import { isTrid } from './handshake';
 import { visibleTo, type Hub } from './hub';
+import { capsFor } from './presence';
 
 /** Longest MSG payload; a longer one closes the connection without delivery, like the real SB. */
 export const MAX_MESSAGE_BYTES = 1664;
@@ -19,6 +20,14 @@ interface Cookie {
   readonly expires: number;
   /** Set for RNG invitations: the session the cookie lets its owner answer. */
   readonly session?: ChatSession;
+  /** MSNP16+: the machine GUID of the place the cookie was given to. */
+  readonly guid?: string;
+}
+
+/** `email;{guid}` → [email, {guid}] (both lower case); a bare address has no GUID. */
+function splitHandle(text: string): [string, string | undefined] {
+  const [email = '', guid] = text.toLowerCase().split(';');
+  return [email, guid];
 }
 
 class ChatSession {
@@ -45,14 +54,23 @@ class ChatSession {
     return this.invited.has(email);
   }
 
-  others(email: string): SbConnection[] {
-    return [...this.members.values()].filter((m) => m.email !== email);
+  /** Everyone in the session but `member`, including the member's own other places (MPOP). */
+  others(member: SbConnection): SbConnection[] {
+    return [...this.members.values()].filter((m) => m !== member);
+  }
+
+  hasAccount(email: string): boolean {
+    return [...this.members.values()].some((m) => m.email === email);
   }
 
   leave(member: SbConnection): void {
-    if (this.members.get(member.email) !== member) return;
-    this.members.delete(member.email);
-    for (const other of this.members.values()) other.conn.send('BYE', [member.email]);
+    if (this.members.get(member.key) !== member) return;
+    this.members.delete(member.key);
+    const last = !this.hasAccount(member.email);
+    for (const other of this.members.values()) {
+      if (member.guid && other.dialect >= 16) other.conn.send('BYE', [`${member.email};${member.guid}`]);
+      if (last) other.conn.send('BYE', [member.email]);
+    }
     if (this.members.size === 0) this.end();
   }
 
@@ -62,7 +80,8 @@ class ChatSession {
     // Ended first, so the closing connections below do not leave one by one with plain BYEs.
     this.end();
     for (const m of members) {
-      for (const other of members) if (other !== m) m.conn.send('BYE', [other.email, 1]);
+      const gone = new Set(members.filter((o) => o.email !== m.email).map((o) => o.email));
+      for (const email of gone) m.conn.send('BYE', [email, 1]);
       m.conn.close('switchboard idle');
     }
   }
@@ -80,6 +99,8 @@ class SbConnection {
   readonly conn: Conn;
   email = '';
   dialect = 0;
+  /** MSNP16+: the machine GUID of the NS place this connection belongs to. */
+  guid: string | undefined;
   session: ChatSession | undefined;
 
   constructor(
@@ -106,8 +127,21 @@ class SbConnection {
     return encodeName(this.sb.hub.store.get(this.email)?.displayName ?? this.email);
   }
 
-  private get clientId(): number {
-    return this.sb.hub.online.get(this.email)?.clientId ?? 0;
+  /** One member per place: `email;{guid}` from MSNP16, else the address. */
+  get key(): string {
+    return this.guid ? `${this.email};${this.guid}` : this.email;
+  }
+
+  /** The handles a watcher of `dialect` knows this place by, in JOI/IRO order. */
+  handles(dialect: number): string[] {
+    return this.guid && dialect >= 16 ? [`${this.email};${this.guid}`, this.email] : [this.email];
+  }
+
+  /** Capabilities of this place, in the form a watcher of `dialect` reads. */
+  caps(dialect: number): string {
+    const places = this.sb.hub.sessionsOf(this.email);
+    const place = places.find((p) => p.machineGuid === this.guid) ?? this.sb.hub.online.get(this.email);
+    return place ? capsFor(place, dialect) : '0';
   }
 
   private onFrame({ name, params, payload }: Frame): void {
@@ -140,46 +174,59 @@ class SbConnection {
   }
 
   private usr(trid: string, args: readonly string[]): void {
-    const [email, cookie] = args;
+    const [who, cookie] = args;
     const entry = cookie === undefined ? undefined : this.sb.redeem(cookie);
-    if (!email || !entry || entry.session || entry.email !== email.toLowerCase()) return this.authFailed(trid);
+    if (!who || !entry || entry.session || !this.matches(entry, who)) return this.authFailed(trid);
     this.join(entry);
     this.session = this.sb.newSession();
-    this.session.members.set(this.email, this);
+    this.session.members.set(this.key, this);
     this.session.touch();
-    this.conn.send('USR', [trid, 'OK', this.email, this.friendly]);
+    this.conn.send('USR', [trid, 'OK', who, this.friendly]);
+  }
+
+  /** The handle names the cookie's account and, if it carries a GUID, the cookie's place. */
+  private matches(entry: Cookie, who: string): boolean {
+    const [email, guid] = splitHandle(who);
+    return entry.email === email && (guid === undefined || (entry.dialect >= 16 && guid === entry.guid));
   }
 
   private ans(trid: string, args: readonly string[]): void {
     const [email, cookie, sessionId] = args;
     const entry = cookie === undefined ? undefined : this.sb.redeem(cookie);
     const session = entry?.session;
-    if (
-      !email ||
-      !entry ||
-      !session ||
-      session.ended ||
-      session.id !== sessionId ||
-      entry.email !== email.toLowerCase()
-    ) {
+    if (!email || !entry || !session || session.ended || session.id !== sessionId || !this.matches(entry, email)) {
       return this.authFailed(trid);
     }
     this.join(entry);
     session.invited.delete(this.email);
     const present = [...session.members.values()];
-    present.forEach((m, i) => {
-      const iro: Param[] = [trid, i + 1, present.length, m.email, m.friendly];
-      if (this.dialect >= 12) iro.push(m.clientId);
+    // Each place by its handle(s); an account with several places is listed bare only once.
+    const roster: Array<[string, SbConnection]> = [];
+    const listed = new Set<string>();
+    for (const m of present) {
+      for (const h of m.handles(this.dialect)) {
+        if (listed.has(h)) continue;
+        listed.add(h);
+        roster.push([h, m]);
+      }
+    }
+    roster.forEach(([h, m], i) => {
+      const iro: Param[] = [trid, i + 1, roster.length, h, m.friendly];
+      if (this.dialect >= 12) iro.push(m.caps(this.dialect));
       this.conn.send('IRO', iro);
     });
     this.conn.send('ANS', [trid, 'OK']);
+    const firstOfAccount = !session.hasAccount(this.email);
     for (const m of present) {
-      const joi: Param[] = [this.email, this.friendly];
-      if (m.dialect >= 12) joi.push(this.clientId);
-      m.conn.send('JOI', joi);
+      for (const h of this.handles(m.dialect)) {
+        if (h === this.email && !firstOfAccount) continue;
+        const joi: Param[] = [h, this.friendly];
+        if (m.dialect >= 12) joi.push(this.caps(m.dialect));
+        m.conn.send('JOI', joi);
+      }
     }
     this.session = session;
-    session.members.set(this.email, this);
+    session.members.set(this.key, this);
     session.touch();
   }
 
@@ -187,20 +234,41 @@ class SbConnection {
     this.conn.clearDeadline();
     this.email = entry.email;
     this.dialect = entry.dialect;
+    this.guid = entry.dialect >= 16 ? entry.guid : undefined;
   }
 
   private cal(session: ChatSession, trid: string, args: readonly string[]): void {
     const email = args[0]?.toLowerCase();
     if (email === undefined) return this.conn.error(200, trid);
     if (!isAddress(email)) return this.conn.error(208, trid);
-    if (session.members.has(email) || session.isInvited(email)) return this.conn.error(215, trid);
-    // Offline, hidden, unknown and blocking users all look the same to the caller.
-    const target = visibleTo(this.sb.hub, email, this.email);
+    const self = email === this.email && this.dialect >= 16;
+    if ((!self && session.hasAccount(email)) || session.isInvited(email)) return this.conn.error(215, trid);
+    // Offline, hidden, unknown and blocking users all look the same to the caller. Calling your
+    // own address (WLM 2009 does) invites your other places.
+    const target = self ? this.sb.hub.online.get(email) : visibleTo(this.sb.hub, email, this.email);
     if (!target) return this.conn.error(217, trid);
-    const cookie = this.sb.issue({ email, dialect: target.dialect, expires: Date.now() + COOKIE_LIFETIME_MS, session });
-    session.invited.set(email, Date.now() + COOKIE_LIFETIME_MS);
+    // With MPOP every place of the account rings, each with its own cookie.
+    const places = this.sb.hub
+      .sessionsOf(email)
+      .filter(
+        (p) =>
+          p.present &&
+          (self || p.status !== 'HDN') &&
+          !session.members.has(p.dialect >= 16 && p.machineGuid ? `${email};${p.machineGuid}` : email),
+      );
+    if (places.length === 0 && !self) places.push(target);
     this.conn.send('CAL', [trid, 'RINGING', session.id]);
-    target.ring(session.id, this.sb.hub.addresses.switchboard, cookie, this.email, this.friendly);
+    if (places.length > 0) session.invited.set(email, Date.now() + COOKIE_LIFETIME_MS);
+    for (const place of places) {
+      const cookie = this.sb.issue({
+        email,
+        dialect: place.dialect,
+        expires: Date.now() + COOKIE_LIFETIME_MS,
+        session,
+        ...(place.machineGuid ? { guid: place.machineGuid } : {}),
+      });
+      place.ring(session.id, this.sb.hub.addresses.switchboard, cookie, this.email, this.friendly);
+    }
   }
 
   private msg(session: ChatSession, trid: string, args: readonly string[], payload: Buffer): void {
@@ -215,7 +283,7 @@ class SbConnection {
       this.conn.error(282, trid);
       return;
     }
-    const others = session.others(this.email);
+    const others = session.others(this);
     for (const m of others) m.conn.send('MSG', [this.email, this.friendly], payload);
     // Delivered means handed to every other participant; alone in the session, nothing is.
     const delivered = others.length > 0 && others.every((m) => !m.conn.closing);
@@ -238,8 +306,9 @@ export class Switchboard {
   }
 
   /** Cookie for `XFR SB`. */
-  issueCookie(email: string, dialect: number): string {
-    return this.issue({ email: email.toLowerCase(), dialect, expires: Date.now() + COOKIE_LIFETIME_MS });
+  issueCookie(email: string, dialect: number, guid?: string): string {
+    const place = guid ? { guid } : {};
+    return this.issue({ email: email.toLowerCase(), dialect, expires: Date.now() + COOKIE_LIFETIME_MS, ...place });
   }
 
   issue(entry: Cookie): string {

@@ -1,11 +1,13 @@
 // Test-side raw MSNP client: hand-written lines out, decoded frames in. Deliberately independent of
-// the project's client engine; only the frame decoder is shared.
+// the project's client engine.
 import { request } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { FrameDecoder, serverToClientPayload } from '../../src/main/msnp/codec';
-import { startServer, type RunningServer, type ServerOptions } from './index';
+import { createHash, randomBytes } from 'node:crypto';
+import { FrameReader, serverPayload } from './codec';
+import { SOAP_PATHS, startServer, type RunningServer, type ServerOptions } from './index';
+import { mbiAnswer } from './mbi';
+import { descendants, escapeXml, parseXml, textAt, type XmlNode } from './xml';
 
 export interface Received {
   /** The command line as text, e.g. `VER 1 MSNP8`. */
@@ -19,7 +21,7 @@ export class Wire {
   private readonly frames: Received[] = [];
   private waiter: (() => void) | undefined;
   private ended = false;
-  private readonly decoder = new FrameDecoder({ payloadRule: serverToClientPayload });
+  private readonly decoder = new FrameReader(serverPayload, { maxLineBytes: 16 * 1024, maxPayloadBytes: 1024 * 1024 });
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -93,11 +95,12 @@ export class Wire {
   }
 
   /** Skips frames until one whose text matches. */
-  async until(match: string | RegExp, timeoutMs = 2000): Promise<Received> {
+  async until(match: string | RegExp | ((f: Received) => boolean), timeoutMs = 2000): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const f = await this.next(Math.max(1, deadline - Date.now()));
-      if (typeof match === 'string' ? f.text === match : match.test(f.text)) return f;
+      if (typeof match === 'string' ? f.text === match : match instanceof RegExp ? match.test(f.text) : match(f))
+        return f;
     }
   }
 
@@ -229,7 +232,8 @@ export async function signInTwn(server: RunningServer, email: string, dialect: n
   w.send(`CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 7.0.0816 msmsgs ${email}`);
   await w.until(/^CVR 2 /);
   w.send(`USR 3 TWN I ${email}`);
-  const params = (await w.next()).params[3] ?? '';
+  // MSNP13+ pushes GCF 0 (the policies) before the challenge.
+  const params = (await w.until(/^USR 3 TWN S /)).params[3] ?? '';
   const ticket = await passportTicket(server, email, passwordOf(email), params);
   w.send(`USR 4 TWN S ${ticket}`);
   await w.until(/^USR 4 OK /);
@@ -237,8 +241,190 @@ export async function signInTwn(server: RunningServer, email: string, dialect: n
   return w;
 }
 
+export interface SoapAnswer {
+  readonly status: number;
+  readonly text: string;
+  /** The parsed body, when it is XML. */
+  readonly xml?: XmlNode;
+}
+
+/** POST over HTTPS trusting only the server's CA. */
+export function httpsPost(
+  url: string,
+  ca: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<SoapAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', ...headers },
+        ca: readFileSync(ca),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let xml: XmlNode | undefined;
+          try {
+            xml = text ? parseXml(text, 8 * 1024 * 1024) : undefined;
+          } catch {
+            xml = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, text, ...(xml ? { xml } : {}) });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+const AB = 'http://www.msn.com/webservices/AddressBook';
+
+/** A hand-written address-book / sharing request, the way WLM 8.x frames them. */
+export function abRequest(action: string, inner: string, ticket: string, scenario = 'Initial'): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP_ENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+    `<soap:Header><ABApplicationHeader xmlns="${AB}"><ApplicationId>CFE80F9D-180F-4399-82AB-413F33A1FA11</ApplicationId>` +
+    `<IsMigration>false</IsMigration><PartnerScenario>${scenario}</PartnerScenario></ABApplicationHeader>` +
+    `<ABAuthHeader xmlns="${AB}"><ManagedGroupRequest>false</ManagedGroupRequest><TicketToken>${escapeXml(ticket)}</TicketToken></ABAuthHeader>` +
+    `</soap:Header><soap:Body><${action} xmlns="${AB}">${inner}</${action}></soap:Body></soap:Envelope>`
+  );
+}
+
+export function abCall(
+  server: RunningServer,
+  service: 'addressBook' | 'sharing',
+  action: string,
+  inner: string,
+  ticket: string,
+) {
+  return httpsPost(`${server.soapBase}${SOAP_PATHS[service]}`, server.ca, abRequest(action, inner, ticket), {
+    SOAPAction: `"${AB}/${action}"`,
+  });
+}
+
+export const RST_ADDRESSES = [
+  ['http://Passport.NET/tb', ''],
+  ['messengerclear.live.com', 'MBI_KEY_OLD'],
+  ['messenger.msn.com', '?id=507'],
+  ['contacts.msn.com', 'MBI'],
+  ['messengersecure.live.com', 'MBI_SSL'],
+  ['storage.msn.com', 'MBI'],
+] as const;
+
+export function rstRequest(email: string, password: string, addresses = RST_ADDRESSES): string {
+  const tokens = addresses
+    .map(
+      ([address, policy], i) =>
+        `<wst:RequestSecurityToken Id="RST${i}"><wst:RequestType>http://schemas.xmlsoap.org/ws/2004/04/security/trust/Issue</wst:RequestType>` +
+        `<wsp:AppliesTo><wsa:EndpointReference><wsa:Address>${address}</wsa:Address></wsa:EndpointReference></wsp:AppliesTo>` +
+        (policy ? `<wsse:PolicyReference URI="${escapeXml(policy)}"></wsse:PolicyReference>` : '') +
+        '</wst:RequestSecurityToken>',
+    )
+    .join('');
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><Envelope xmlns="${SOAP_ENV}" xmlns:wsse="http://schemas.xmlsoap.org/ws/2003/06/secext" ` +
+    'xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" xmlns:wsp="http://schemas.xmlsoap.org/ws/2002/12/policy" ' +
+    'xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" ' +
+    'xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/03/addressing" xmlns:wssc="http://schemas.xmlsoap.org/ws/2004/04/sc" ' +
+    'xmlns:wst="http://schemas.xmlsoap.org/ws/2004/04/trust"><Header>' +
+    '<ps:AuthInfo xmlns:ps="http://schemas.microsoft.com/Passport/SoapServices/PPCRL" Id="PPAuthInfo">' +
+    '<ps:HostingApp>{7108E71A-9926-4FCB-BCC9-9A9D3F32E423}</ps:HostingApp><ps:BinaryVersion>4</ps:BinaryVersion>' +
+    '<ps:UIVersion>1</ps:UIVersion><ps:Cookies></ps:Cookies><ps:RequestParams>AQAAAAIAAABsYwQAAAAxMDMz</ps:RequestParams></ps:AuthInfo>' +
+    `<wsse:Security><wsse:UsernameToken Id="user"><wsse:Username>${escapeXml(email)}</wsse:Username>` +
+    `<wsse:Password>${escapeXml(password)}</wsse:Password></wsse:UsernameToken></wsse:Security></Header>` +
+    `<Body><ps:RequestMultipleSecurityTokens xmlns:ps="http://schemas.microsoft.com/Passport/SoapServices/PPCRL" Id="RSTS">${tokens}` +
+    '</ps:RequestMultipleSecurityTokens></Body></Envelope>'
+  );
+}
+
+export interface IssuedToken {
+  readonly ticket: string;
+  readonly secret?: string;
+  readonly expires: string;
+}
+
+/** RST.srf → tokens by `wsa:Address`. Throws on a fault. */
+export async function requestTokens(
+  server: RunningServer,
+  email: string,
+  password = passwordOf(email),
+): Promise<Map<string, IssuedToken>> {
+  const res = await httpsPost(`${server.soapBase}${SOAP_PATHS.rst}`, server.ca, rstRequest(email, password));
+  if (descendants(res.xml, 'Fault').length > 0 || res.status !== 200) throw new Error(`RST failed: ${res.text}`);
+  const out = new Map<string, IssuedToken>();
+  for (const r of descendants(res.xml, 'RequestSecurityTokenResponse')) {
+    const address = descendants(r, 'Address')[0]?.text.trim() ?? '';
+    const ticket = descendants(r, 'BinarySecurityToken')[0]?.text.trim();
+    if (ticket === undefined) continue;
+    const secret = descendants(r, 'BinarySecret')[0]?.text.trim();
+    out.set(address, {
+      ticket,
+      expires: textAt(descendants(r, 'LifeTime')[0], 'Expires') ?? '',
+      ...(secret ? { secret } : {}),
+    });
+  }
+  return out;
+}
+
+/** The ticket that opens the address book: the contacts.msn.com token, or the MSNP13/14 sign-in ticket. */
+export interface SignedIn {
+  readonly w: Wire;
+  readonly ticket: string;
+  readonly tokens?: Map<string, IssuedToken>;
+}
+
+/** MSNP15+ sign-in: RST, then USR SSO with the MBI answer (and a machine GUID from MSNP16). */
+export async function signInSso(
+  server: RunningServer,
+  email: string,
+  dialect: number,
+  machineGuid = '{7C3A1F21-4B1E-4C58-9D4D-2A5A8E3C0B11}',
+): Promise<SignedIn> {
+  const tokens = await requestTokens(server, email);
+  const clear = tokens.get('messengerclear.live.com');
+  if (!clear?.secret) throw new Error('no messengerclear token');
+  const w = await Wire.connect(server.notification);
+  w.send(`VER 1 MSNP${dialect} CVR0`);
+  await w.until(`VER 1 MSNP${dialect}`);
+  w.send(`CVR 2 0x0409 winnt 6.1.0 i386 MSNMSGR 14.0.8117.0416 msmsgs ${email}`);
+  await w.until(/^CVR 2 /);
+  w.send(`USR 3 SSO I ${email}`);
+  const nonce = (await w.until(/^USR 3 SSO S MBI_KEY_OLD /)).params[4] ?? '';
+  const answer = mbiAnswer(Buffer.from(clear.secret, 'base64'), nonce, randomBytes(8));
+  w.send(`USR 4 SSO S ${clear.ticket} ${answer}${dialect >= 16 ? ` ${machineGuid}` : ''}`);
+  await w.until(/^USR 4 OK /);
+  await w.until(/^MSG Hotmail Hotmail /);
+  return { w, ticket: tokens.get('contacts.msn.com')?.ticket ?? '', tokens };
+}
+
+/** MSNP13+ sign-in by the dialect's method, keeping the ticket for the SOAP services. */
+export async function signInModern(server: RunningServer, email: string, dialect: number): Promise<SignedIn> {
+  if (dialect >= 15) return signInSso(server, email, dialect);
+  const w = await Wire.connect(server.notification);
+  w.send(`VER 1 MSNP${dialect} CVR0`);
+  await w.until(`VER 1 MSNP${dialect}`);
+  w.send(`CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 8.1.0178 msmsgs ${email}`);
+  await w.until(/^CVR 2 /);
+  w.send(`USR 3 TWN I ${email}`);
+  const params = (await w.until(/^USR 3 TWN S /)).params[3] ?? '';
+  const ticket = await passportTicket(server, email, passwordOf(email), params);
+  w.send(`USR 4 TWN S ${ticket}`);
+  await w.until(/^USR 4 OK /);
+  await w.until(/^MSG Hotmail Hotmail /);
+  return { w, ticket };
+}
+
 /** Signs in with the dialect's method and reads up to the profile message. */
 export async function signIn(server: RunningServer, email: string, dialect: number): Promise<Wire> {
+  if (dialect >= 13) return (await signInModern(server, email, dialect)).w;
   if (dialect >= 8) return signInTwn(server, email, dialect);
   const w = await signInMd5(server, email, dialect);
   await w.until(/^MSG Hotmail Hotmail /);

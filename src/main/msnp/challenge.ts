@@ -1,6 +1,7 @@
 // CHL/QRY challenge answers (see the protocol notes, CHALLENGE.md). Shared by the engine, which
 // answers challenges, and the reference server, which checks the answers.
 import { createHash } from 'node:crypto';
+import { dialectOf, type DialectRef } from './dialects';
 
 export interface ProductKey {
   readonly id: string;
@@ -28,8 +29,8 @@ export const PRODUCT_KEYS: readonly ProductKey[] = [
 ];
 
 /** The pair a client of the given dialect uses (MSNP6–10: MD5, MSNP11+: the MSNP11 algorithm). */
-export function productKeyFor(dialect: number): ProductKey {
-  const id = dialect >= 11 ? 'PROD0090YUAUV{2B' : 'msmsgs@msnmsgr.com';
+export function productKeyFor(dialect: DialectRef): ProductKey {
+  const id = dialectOf(dialect).challengeProduct;
   const pair = PRODUCT_KEYS.find((p) => p.id === id);
   if (!pair) throw new Error(`missing product key ${id}`);
   return pair;

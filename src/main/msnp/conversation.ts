@@ -3,7 +3,7 @@
 // people in it. Every outgoing message ends as delivered or failed, with a reason.
 import { randomUUID } from 'node:crypto';
 import type { DeliveryState, Participant, TextFormat } from '../../shared/schemas';
-import type { SwitchboardInvitation, SwitchboardTicket } from './client';
+import type { SwitchboardInvitation, SwitchboardTicket } from './events';
 import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
 import { parseMime } from './codec';

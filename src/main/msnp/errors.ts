@@ -168,3 +168,9 @@ export function serverError(code: number, command?: string): MsnpError {
 export function isErrorCode(name: string): boolean {
   return /^\d{3}$/.test(name);
 }
+
+/** Anything thrown, as an MsnpError (an unexpected throw counts as a protocol error). */
+export function asMsnpError(err: unknown): MsnpError {
+  if (err instanceof MsnpError) return err;
+  return new MsnpError('protocol', err instanceof Error ? err.message : String(err), { cause: err });
+}

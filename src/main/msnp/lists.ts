@@ -1,10 +1,11 @@
-// Pure parsers for contact-list and presence lines, one branch per dialect family (see the
-// protocol notes, LISTS.md). They take the params of a frame and return plain records, or
+// Pure parsers for contact-list and presence lines, branching on the dialect table's syntax
+// (see the protocol notes, LISTS.md). They take the params of a frame and return plain records, or
 // undefined for a line they cannot read, which callers ignore: later dialects append fields and
 // servers differ, so nothing here throws.
 import { Status, type ListName } from '../../shared/schemas';
 import { decodeName } from './codec';
 import { isListName, listsFromMask } from './contact-list';
+import { synLists, type DialectRef } from './dialects';
 
 export interface ListEntry {
   readonly email: string;
@@ -51,8 +52,9 @@ export function parseClassicLst(params: readonly string[]): ClassicListLine | un
  * MSNP8–9: `LST <email> <friendly> <lists> [<groupIds>]`.
  * MSNP10–12: `LST N=<email> [F=<friendly>] [C=<guid>] <lists> [<type> (12)] [<groupGuids>]`.
  */
-export function parseLst(dialect: number, params: readonly string[]): ListEntry | undefined {
-  if (dialect < 10) {
+export function parseLst(dialect: DialectRef, params: readonly string[]): ListEntry | undefined {
+  const shape = synLists(dialect);
+  if (shape.form !== 'keyed') {
     const [email, friendly, mask, groups] = params;
     if (email === undefined || mask === undefined || !NUMBER.test(mask)) return undefined;
     const lists = listsFromMask(Number(mask));
@@ -70,7 +72,7 @@ export function parseLst(dialect: number, params: readonly string[]): ListEntry 
   if (mask === undefined || !NUMBER.test(mask)) return undefined;
   let groupToken = rest[1];
   // MSNP12 inserts a numeric field (network type) before the groups.
-  if (dialect >= 12 && groupToken !== undefined && NUMBER.test(groupToken)) groupToken = rest[2];
+  if (shape.lstNetworkField && groupToken !== undefined && NUMBER.test(groupToken)) groupToken = rest[2];
   const lists = listsFromMask(Number(mask));
   return {
     email: keyed.email,
@@ -109,10 +111,11 @@ export interface GroupLine {
  * MSNP7: `LSG trid <ver> <index> <total> <id> <name> 0`; MSNP8–9: `LSG <id> <name> 0`;
  * MSNP10–12: `LSG <name> <guid>`.
  */
-export function parseLsg(dialect: number, params: readonly string[]): GroupLine | undefined {
-  const [a, b] = dialect < 8 ? params.slice(4) : params;
+export function parseLsg(dialect: DialectRef, params: readonly string[]): GroupLine | undefined {
+  const shape = synLists(dialect);
+  const [a, b] = shape.form === 'classic' ? params.slice(4) : params;
   if (a === undefined || b === undefined) return undefined;
-  return dialect >= 10 ? { id: b, name: decodeName(a) } : { id: a, name: decodeName(b) };
+  return shape.groupIds === 'guid' ? { id: b, name: decodeName(a) } : { id: a, name: decodeName(b) };
 }
 
 /**
@@ -120,11 +123,11 @@ export function parseLsg(dialect: number, params: readonly string[]): GroupLine 
  * servers, so there the id is the GUID token, or else the token after the name that was asked for.
  */
 export function parseAdgReply(
-  dialect: number,
+  dialect: DialectRef,
   params: readonly string[],
   requestedName: string,
 ): GroupLine | undefined {
-  if (dialect < 10) {
+  if (synLists(dialect).groupIds === 'number') {
     const [, , name, id] = params;
     return name === undefined || id === undefined ? undefined : { id, name: decodeName(name) };
   }
@@ -149,7 +152,7 @@ export interface ListChange {
  * `ADD`/`REM` (≤9) and `ADC`/`REM` (10+) lines, as replies or as async notices (TrID 0). Read by
  * pattern rather than position: Escargot's async `ADD 0 <ver> RL …` puts the version first.
  */
-export function parseListChange(dialect: number, name: string, params: readonly string[]): ListChange | undefined {
+export function parseListChange(dialect: DialectRef, name: string, params: readonly string[]): ListChange | undefined {
   const at = params.findIndex((t, i) => i > 0 && isListName(t));
   const list = params[at];
   if (at < 0 || !isListName(list)) return undefined;
@@ -179,7 +182,8 @@ export function parseListChange(dialect: number, name: string, params: readonly 
     };
   }
   // REM: ≤9 `<list> <ver> <email> [<group>]`; 10+ `<list> <guid|email> [<group>]`.
-  const [id, groupId] = dialect < 10 && after.length > 1 && NUMBER.test(after[0] ?? '') ? after.slice(1) : after;
+  const versioned = synLists(dialect).listVersions && after.length > 1 && NUMBER.test(after[0] ?? '');
+  const [id, groupId] = versioned ? after.slice(1) : after;
   if (id === undefined) return undefined;
   return {
     list,
@@ -279,9 +283,10 @@ export interface SynReply {
 }
 
 /** `SYN trid <ver>` (≤7), `SYN trid <ver> [<c> <g>]` (8–9), `SYN trid <stamp> <stamp> [<c> <g>]` (10–12). */
-export function parseSynReply(dialect: number, params: readonly string[]): SynReply {
-  if (dialect < 8) return params[1] === undefined ? {} : { version: params[1] };
-  const [c, g] = params.slice(dialect >= 10 ? 3 : 2);
+export function parseSynReply(dialect: DialectRef, params: readonly string[]): SynReply {
+  const form = synLists(dialect).form;
+  if (form === 'classic') return params[1] === undefined ? {} : { version: params[1] };
+  const [c, g] = params.slice(form === 'keyed' ? 3 : 2);
   if (c === undefined || g === undefined || !NUMBER.test(c) || !NUMBER.test(g)) return {};
   return { counts: { contacts: Number(c), groups: Number(g) } };
 }

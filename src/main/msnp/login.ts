@@ -1,43 +1,30 @@
 // Sign-in on the notification server, as an explicit sequence of steps:
-//   connect → VER → (INF, MSNP2–7 | CVR, MSNP8+) → USR I → [XFR NS: next server, from the top]
-//   → USR S (MD5 hash | Passport 1.4 ticket) → USR OK.
+//   connect → VER → (INF | CVR, as the dialect table says) → USR I → [XFR NS: next server, from
+//   the top] → USR S (the answer of the dialect's auth mechanism) → USR OK.
 // A first server that is already the NS (Escargot) simply answers USR I with USR S.
-// When every offered dialect uses Passport, VER, CVR and USR I do not depend on each other's
-// replies and go out together (servers answer in order), and the Passport nexus is asked while
-// they travel: one round trip per server instead of three.
-import { createHash } from 'node:crypto';
+// When every offered dialect uses the same mechanism after a CVR, VER, CVR and USR I do not
+// depend on each other's replies and go out together (servers answer in order), and the
+// mechanism's own preparation (TWN: the Passport nexus) runs while they travel: one round trip
+// per server instead of three.
 import { serverToClientPayload, decodeName, type Frame } from './codec';
 import { MsnpConnection } from './connection';
+import { dialectOf, type Dialect } from './dialects';
 import { MsnpError } from './errors';
-import { passportTicket, prefetchLoginUrl, type DaLoginCache } from './passport';
+import { AUTH_MECHANISMS } from './auth';
+import { cancelled, throwIfCancelled, type AuthMechanism, type AuthSettings } from './auth/mechanism';
 
-/** Dialects this engine speaks, highest first. */
-export const SUPPORTED_DIALECTS: readonly number[] = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2];
-export const DEFAULT_DIALECTS: readonly number[] = [12, 11, 10, 9, 8];
+export type { LoginStep } from './auth/mechanism';
 
-export type LoginStep = 'connect' | 'ver' | 'inf' | 'cvr' | 'usr-initial' | 'passport' | 'usr-subsequent';
-
-export interface LoginOptions {
+export interface LoginOptions extends AuthSettings {
   readonly host: string;
   readonly port: number;
-  readonly email: string;
-  readonly password: string;
   /** Dialect numbers to offer, highest first. */
   readonly dialects: readonly number[];
-  readonly nexusUrl: string;
-  /** Extra CA (PEM) for the Passport HTTPS servers. */
-  readonly ca?: string | Buffer;
-  readonly allowInsecurePassport?: boolean;
-  readonly daLoginCache?: DaLoginCache;
   readonly connectTimeoutMs?: number;
-  readonly requestTimeoutMs?: number;
   /** `XFR NS` referrals followed before giving up. Default 3. */
   readonly maxReferrals?: number;
   /** Sends commands that do not wait on each other's replies together (see above). Default true. */
   readonly pipelining?: boolean;
-  readonly signal?: AbortSignal;
-  /** Progress, for the UI and for tests. */
-  readonly onStep?: (step: LoginStep) => void;
   /**
    * Called synchronously when `USR OK` arrives, before any later frame is routed, so the caller
    * can attach its handlers without missing what the server sends right after (profile, SBS…).
@@ -50,33 +37,23 @@ export interface LoginResult {
   readonly dialect: number;
   /** The account as the server spells it. */
   readonly email: string;
-  /** From `USR OK` in MSNP2–9; MSNP10+ sends it later in the list download (`PRP MFN`). */
+  /** From `USR OK` where the dialect sends it there (MSNP2–9); later ones send it with the list (`PRP MFN`). */
   readonly displayName?: string;
 }
 
 type Outcome = { readonly done: LoginResult } | { readonly referral: { host: string; port: number } };
 
-/** Client version reported in CVR, per dialect (what the official client of that era sent). */
-const CLIENT_VERSIONS: Readonly<Record<number, string>> = {
-  8: '5.0.0540',
-  9: '6.0.0602',
-  10: '6.2.0208',
-  11: '7.0.0816',
-  12: '7.5.0324',
-};
+/** The mechanism a dialect signs in with; the table only names mechanisms the engine has. */
+function mechanismOf(dialect: Dialect): AuthMechanism {
+  const mechanism = AUTH_MECHANISMS.get(dialect.auth);
+  if (!mechanism)
+    throw new MsnpError('unsupported', `${dialect.name} needs ${dialect.auth} sign-in, which is not built in`);
+  return mechanism;
+}
 
 export async function login(options: LoginOptions): Promise<LoginResult> {
   const maxReferrals = options.maxReferrals ?? 3;
-  if (pipelined(options)) {
-    prefetchLoginUrl({
-      nexusUrl: options.nexusUrl,
-      ...(options.ca === undefined ? {} : { ca: options.ca }),
-      ...(options.allowInsecurePassport === undefined ? {} : { allowInsecure: options.allowInsecurePassport }),
-      ...(options.daLoginCache === undefined ? {} : { cache: options.daLoginCache }),
-      ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-  }
+  pipelinedMechanism(options)?.prepare?.(options);
   let target = { host: options.host, port: options.port };
   for (let hop = 0; ; hop++) {
     const outcome = await loginAt(target, options);
@@ -104,11 +81,10 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
   signal?.addEventListener('abort', abort);
   try {
     options.onStep?.('ver');
-    const outcome = pipelined(options)
-      ? await pipelinedTweener(connection, options)
-      : await negotiate(connection, options.dialects).then((dialect) =>
-          dialect >= 8 ? tweener(connection, dialect, options) : md5(connection, dialect, options),
-        );
+    const mechanism = pipelinedMechanism(options);
+    const outcome = mechanism
+      ? await pipelinedSignIn(connection, mechanism, options)
+      : await sequentialSignIn(connection, options);
     if ('referral' in outcome) connection.destroy();
     return outcome;
   } catch (err) {
@@ -119,62 +95,63 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
   }
 }
 
-/** Only Passport dialects on offer: the USR method is known before the server picks one. */
-function pipelined(options: LoginOptions): boolean {
-  return options.pipelining !== false && options.dialects.every((d) => d >= 8);
-}
-
-async function negotiate(connection: MsnpConnection, dialects: readonly number[]): Promise<number> {
-  return chosenDialect(await connection.request('VER', verParams(dialects)), dialects);
+/**
+ * The one mechanism every offered dialect uses after a CVR, when pipelining is on: then the USR I
+ * to send is known before the server picks a dialect. Undefined otherwise.
+ */
+function pipelinedMechanism(options: LoginOptions): AuthMechanism | undefined {
+  if (options.pipelining === false) return undefined;
+  const rows = options.dialects.map((d) => dialectOf(d));
+  const first = rows[0];
+  if (!first || rows.some((d) => d.handshake !== 'CVR' || d.auth !== first.auth)) return undefined;
+  return mechanismOf(first);
 }
 
 function verParams(dialects: readonly number[]): string[] {
-  return [...dialects.map((d) => `MSNP${d}`), 'CVR0'];
+  return [...dialects.map((d) => dialectOf(d).name), 'CVR0'];
 }
 
-function chosenDialect(reply: Frame, dialects: readonly number[]): number {
-  const offered = dialects.map((d) => `MSNP${d}`);
+function chosenDialect(reply: Frame, dialects: readonly number[]): Dialect {
+  const offered = dialects.map((d) => dialectOf(d));
   // Take the first offered dialect named; old servers echo several, Escargot names one.
-  const chosen = reply.params.slice(1).find((t) => offered.includes(t));
+  const chosen = reply.params
+    .slice(1)
+    .map((t) => offered.find((d) => d.name === t))
+    .find((d) => d !== undefined);
   if (chosen === undefined) {
     throw new MsnpError(
       'protocol',
-      `The server supports none of the offered protocol versions (${offered.join(', ')})`,
+      `The server supports none of the offered protocol versions (${offered.map((d) => d.name).join(', ')})`,
       {
         command: 'VER',
       },
     );
   }
-  return Number(chosen.slice(4));
+  return chosen;
 }
 
-async function md5(connection: MsnpConnection, dialect: number, options: LoginOptions): Promise<Outcome> {
-  options.onStep?.('inf');
-  const inf = await connection.request('INF');
-  if (!inf.params.slice(1).includes('MD5')) {
-    throw new MsnpError('protocol', `The server offers no supported authentication (${inf.params.slice(1).join(' ')})`);
+/** VER, then INF or CVR as the chosen dialect wants, then USR I: each after the previous reply. */
+async function sequentialSignIn(connection: MsnpConnection, options: LoginOptions): Promise<Outcome> {
+  const dialect = chosenDialect(await connection.request('VER', verParams(options.dialects)), options.dialects);
+  const mechanism = mechanismOf(dialect);
+  if (dialect.handshake === 'INF') {
+    options.onStep?.('inf');
+    const inf = await connection.request('INF');
+    if (!inf.params.slice(1).includes(mechanism.name)) {
+      throw new MsnpError(
+        'protocol',
+        `The server offers no supported authentication (${inf.params.slice(1).join(' ')})`,
+      );
+    }
+  } else {
+    options.onStep?.('cvr');
+    await connection.request('CVR', cvrParams(dialect, options.email));
   }
   options.onStep?.('usr-initial');
-  const first = await connection.request('USR', ['MD5', 'I', options.email], { accept: ['USR', 'XFR'] });
-  const referral = referralOf(first);
-  if (referral) return { referral };
-  const salt = first.params[3];
-  if (first.params[1] !== 'MD5' || first.params[2] !== 'S' || salt === undefined) {
-    throw unexpected('USR', first);
-  }
-  const hash = createHash('md5')
-    .update(salt + options.password, 'utf8')
-    .digest('hex');
-  options.onStep?.('usr-subsequent');
-  return { done: await finish(connection, dialect, ['MD5', 'S', hash], options) };
-}
-
-async function tweener(connection: MsnpConnection, dialect: number, options: LoginOptions): Promise<Outcome> {
-  options.onStep?.('cvr');
-  await connection.request('CVR', cvrParams(dialect, options.email));
-  options.onStep?.('usr-initial');
-  const first = await connection.request('USR', usrInitialParams(options.email), { accept: ['USR', 'XFR'] });
-  return afterUsrInitial(connection, dialect, first, options);
+  const first = await connection.request('USR', usrInitialParams(mechanism, options.email), {
+    accept: ['USR', 'XFR'],
+  });
+  return afterUsrInitial(connection, dialect, mechanism, first, options);
 }
 
 /**
@@ -182,10 +159,15 @@ async function tweener(connection: MsnpConnection, dialect: number, options: Log
  * official clients reported their own version whatever was negotiated. Replies are awaited in
  * order, so a failed VER is what gets reported, not the CVR or USR it took down with it.
  */
-async function pipelinedTweener(connection: MsnpConnection, options: LoginOptions): Promise<Outcome> {
+async function pipelinedSignIn(
+  connection: MsnpConnection,
+  mechanism: AuthMechanism,
+  options: LoginOptions,
+): Promise<Outcome> {
+  const highest = dialectOf(Math.max(...options.dialects));
   const ver = connection.request('VER', verParams(options.dialects));
-  const cvr = connection.request('CVR', cvrParams(Math.max(...options.dialects), options.email));
-  const usr = connection.request('USR', usrInitialParams(options.email), { accept: ['USR', 'XFR'] });
+  const cvr = connection.request('CVR', cvrParams(highest, options.email));
+  const usr = connection.request('USR', usrInitialParams(mechanism, options.email), { accept: ['USR', 'XFR'] });
   // Settled below or abandoned when an earlier reply fails; never an unhandled rejection.
   cvr.catch(() => undefined);
   usr.catch(() => undefined);
@@ -193,49 +175,38 @@ async function pipelinedTweener(connection: MsnpConnection, options: LoginOption
   options.onStep?.('cvr');
   await cvr;
   options.onStep?.('usr-initial');
-  return afterUsrInitial(connection, dialect, await usr, options);
+  return afterUsrInitial(connection, dialect, mechanism, await usr, options);
 }
 
-function cvrParams(dialect: number, email: string): string[] {
-  const version = CLIENT_VERSIONS[dialect] ?? '7.5.0324';
+function cvrParams(dialect: Dialect, email: string): string[] {
+  const version = dialect.clientVersion ?? '7.5.0324';
   return ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', version, 'MSMSGS', email];
 }
 
-const usrInitialParams = (email: string): string[] => ['TWN', 'I', email];
+const usrInitialParams = (mechanism: AuthMechanism, email: string): string[] => [mechanism.name, 'I', email];
 
 async function afterUsrInitial(
   connection: MsnpConnection,
-  dialect: number,
+  dialect: Dialect,
+  mechanism: AuthMechanism,
   first: Frame,
   options: LoginOptions,
 ): Promise<Outcome> {
   const referral = referralOf(first);
   if (referral) return { referral };
-  const params = first.params[3];
-  if (first.params[1] !== 'TWN' || first.params[2] !== 'S' || params === undefined) {
+  const challenge = first.params.slice(3);
+  if (first.params[1] !== mechanism.name || first.params[2] !== 'S' || challenge.length === 0) {
     throw unexpected('USR', first);
   }
-  options.onStep?.('passport');
-  const ticket = await passportTicket({
-    nexusUrl: options.nexusUrl,
-    email: options.email,
-    password: options.password,
-    params,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-    ...(options.allowInsecurePassport === undefined ? {} : { allowInsecure: options.allowInsecurePassport }),
-    ...(options.daLoginCache === undefined ? {} : { cache: options.daLoginCache }),
-    ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  throwIfCancelled(options.signal);
+  const answer = await mechanism.respond(challenge, options, dialect);
   options.onStep?.('usr-subsequent');
-  return { done: await finish(connection, dialect, ['TWN', 'S', ticket], options) };
+  return { done: await finish(connection, dialect, [mechanism.name, 'S', ...answer], options) };
 }
 
 /** Sends the final `USR … S` and reads `USR trid OK <email> [<friendly> (≤9)] …`. */
 function finish(
   connection: MsnpConnection,
-  dialect: number,
+  dialect: Dialect,
   params: readonly string[],
   options: LoginOptions,
 ): Promise<LoginResult> {
@@ -245,9 +216,9 @@ function finish(
       if (ok !== 'OK' || email === undefined) throw unexpected('USR', reply);
       const result: LoginResult = {
         connection,
-        dialect,
+        dialect: dialect.version,
         email,
-        ...(dialect < 10 && friendly !== undefined ? { displayName: decodeName(friendly) } : {}),
+        ...(dialect.syntax.nameInUsrOk && friendly !== undefined ? { displayName: decodeName(friendly) } : {}),
       };
       options.onAuthenticated?.(result);
       return result;
@@ -261,12 +232,6 @@ function referralOf(reply: Frame): { host: string; port: number } | undefined {
   const address = reply.params[1] === 'NS' ? parseHostPort(reply.params[2]) : undefined;
   if (!address) throw unexpected('XFR', reply);
   return address;
-}
-
-const cancelled = (): MsnpError => new MsnpError('state', 'Sign-in cancelled');
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw cancelled();
 }
 
 function unexpected(command: string, reply: Frame): MsnpError {

@@ -193,7 +193,7 @@ const secureContexts = new Map<string, SecureContext>();
  * Building these parses every root certificate, about 10 ms of CPU: once per extra CA, not once
  * per Passport request (two of which are on the sign-in's critical path).
  */
-function secureContextWith(ca: string | Buffer): SecureContext {
+export function secureContextWith(ca: string | Buffer): SecureContext {
   const key = typeof ca === 'string' ? ca : ca.toString('latin1');
   let context = secureContexts.get(key);
   if (!context) {

@@ -1,5 +1,6 @@
-// Reconnect policy after an unexpected loss: exponential back-off with jitter, so that many
-// clients dropped by one server restart do not all come back in the same second.
+// Reconnection after an unexpected loss: exponential back-off with jitter, so that many clients
+// dropped by one server restart do not all come back in the same second, and the attempts.
+import type { SignOutReason } from '../../shared/schemas';
 
 export interface BackoffOptions {
   /** Delay before the first attempt. Default 1 s. */
@@ -42,5 +43,54 @@ export class Backoff {
     const spread = base * this.jitter;
     const delay = base - spread + 2 * spread * this.random();
     return Math.round(Math.max(minimumMs, Math.min(this.maxDelayMs, delay)));
+  }
+}
+
+/** Why a session was lost, as reported when reconnecting gives up. */
+export interface SessionLoss {
+  readonly reason: SignOutReason;
+  readonly message: string;
+}
+
+export interface ReconnectHooks {
+  /** One attempt at signing in again. */
+  attempt(signal: AbortSignal): Promise<void>;
+  /** After a failed attempt: true to try again, false when the failure ends it (or it was cancelled). */
+  retry(error: unknown, signal: AbortSignal): boolean;
+  /** Every attempt failed. */
+  gaveUp(loss: SessionLoss): void;
+}
+
+/** Schedules sign-in attempts after a lost session, with the back-off's delays, until one succeeds. */
+export class Reconnector {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly backoff: Backoff,
+    private readonly hooks: ReconnectHooks,
+  ) {}
+
+  /** Starts attempting; `minimumMs` is a wait the server asked for (`OUT RCT`). Cancelled through `signal` or `cancel`. */
+  start(signal: AbortSignal, loss: SessionLoss, minimumMs = 0): void {
+    this.schedule(signal, 0, loss, minimumMs);
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(signal: AbortSignal, attempt: number, loss: SessionLoss, minimumMs = 0): void {
+    const delay = this.backoff.delayFor(attempt, minimumMs);
+    if (delay === undefined) {
+      this.hooks.gaveUp(loss);
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.hooks.attempt(signal).catch((err: unknown) => {
+        if (this.hooks.retry(err, signal)) this.schedule(signal, attempt + 1, loss);
+      });
+    }, delay);
   }
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../src/main/msnp/codec';
 import { ContactList } from '../../../src/main/msnp/contact-list';
-import { ListDownload, synParams } from '../../../src/main/msnp/syn';
+import { ListDownload, synParams } from '../../../src/main/msnp/sync/syn';
 
 function frame(line: string): Frame {
   const [name = '', ...params] = line.split(' ').filter((t) => t !== '');

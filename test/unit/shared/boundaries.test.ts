@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,18 @@ describe('process boundaries (lint)', () => {
     expect((await restrictedImportErrors('src/renderer/src/probe.ts', code)).join('\n')).toMatch(message);
   });
 
+  it.each([
+    "import { FrameDecoder } from '../../src/main/msnp/codec';\nvoid FrameDecoder;\n",
+    "import type { Frame } from '../../src/main/msnp/codec';\nexport type F = Frame;\n",
+  ])('forbids protocol code from the client in the reference server: %j', async (code) => {
+    expect((await restrictedImportErrors('test/server/probe.ts', code)).join('\n')).toMatch(/independent/);
+  });
+
+  it('allows the reference server to import shared types', async () => {
+    const code = "import type { StatusTone } from '../../src/shared/status';\nexport type S = StatusTone;\n";
+    expect(await restrictedImportErrors('test/server/probe.ts', code)).toEqual([]);
+  });
+
   it('allows the renderer to import the shared contract', async () => {
     const code = "import type { MsnApi } from '../../shared/ipc';\nexport type A = MsnApi;\n";
     expect(await restrictedImportErrors('src/renderer/src/probe.ts', code)).toEqual([]);
@@ -57,5 +70,23 @@ describe('process boundaries (compiler)', () => {
 
   it('the node config compiles the same file', () => {
     expect(compileErrors('tsconfig.node.json', probe)).toEqual([]);
+  });
+});
+
+describe('the reference server is independent of the client engine', () => {
+  const dir = resolve(root, 'test/server');
+
+  it('imports nothing from src/ except src/shared', () => {
+    const offenders: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(resolve(dir, file), 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        const spec = m[1] ?? '';
+        if (!spec.startsWith('.')) continue;
+        const target = relative(root, resolve(dir, spec));
+        if (target.startsWith('src/') && !target.startsWith('src/shared/')) offenders.push(`${file}: ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

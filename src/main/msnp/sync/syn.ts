@@ -1,13 +1,67 @@
-// The SYN list download: feeds the lines that follow a SYN into the contact-list model and knows
-// when the download is complete (MSNP2–7: the last RL line; MSNP8+: the announced counts).
-import type { Frame } from './codec';
-import type { ContactList } from './contact-list';
-import { parseClassicLst, parseLsg, parseLst, parsePrivacyValue, parseProperty, parseSynReply } from './lists';
+// List sync by SYN (MSNP2–12): the client asks the notification server for the whole list and
+// reads the lines that follow into the contact-list model, knowing when the download is complete
+// (the `classic` form: the last RL line; later forms: the counts the SYN reply announces).
+import type { Frame } from '../codec';
+import type { ContactList } from '../contact-list';
+import type { ClientContext } from '../context';
+import { dialectOf, synLists, type Dialect, type DialectRef, type SynLists } from '../dialects';
+import { MsnpError, asMsnpError, isErrorCode, serverError } from '../errors';
+import { parseClassicLst, parseLsg, parseLst, parsePrivacyValue, parseProperty, parseSynReply } from '../lists';
+import type { ListSync } from './list-sync';
 
 /** The SYN command's params for a client that keeps no cached list. */
-export function synParams(dialect: number): string[] {
-  return dialect >= 10 ? ['0', '0'] : ['0'];
+export function synParams(dialect: DialectRef): string[] {
+  return synLists(dialect).form === 'keyed' ? ['0', '0'] : ['0'];
 }
+
+export const synListSync: ListSync = {
+  name: 'SYN',
+  download(ctx: ClientContext, timeoutMs: number): Promise<void> {
+    const { connection, dialect } = ctx.session();
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let detach = (): void => undefined;
+      const settle = (error?: MsnpError): void => {
+        clearTimeout(timer);
+        detach();
+        if (error) reject(error);
+        else resolve();
+      };
+      const arm = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () =>
+            settle(
+              new MsnpError('timeout', `The contact list did not arrive within ${timeoutMs} ms`, { command: 'SYN' }),
+            ),
+          timeoutMs,
+        );
+      };
+      let trid: number;
+      try {
+        trid = connection.send('SYN', synParams(dialect));
+      } catch (err) {
+        reject(asMsnpError(err));
+        return;
+      }
+      const list = new ListDownload(dialect, ctx.model, trid);
+      detach = ctx.intercept({
+        feed: (frame) => {
+          if (isErrorCode(frame.name) && frame.params[0] === String(trid)) {
+            settle(serverError(Number(frame.name), 'SYN'));
+            return true;
+          }
+          if (!list.feed(frame)) return false;
+          if (list.complete) settle();
+          else arm();
+          return true;
+        },
+        abort: settle,
+      });
+      arm();
+    });
+  },
+};
 
 export class ListDownload {
   private replied = false;
@@ -17,12 +71,18 @@ export class ListDownload {
   private groupsSeen = 0;
   private reverseSeen = 0;
 
+  private readonly dialect: Dialect;
+  private readonly lists: SynLists;
+
   constructor(
-    private readonly dialect: number,
+    dialect: DialectRef,
     private readonly model: ContactList,
     /** The TrID of the SYN; MSNP2–7 list lines repeat it. */
     private readonly trid: number,
-  ) {}
+  ) {
+    this.dialect = dialectOf(dialect);
+    this.lists = synLists(dialect);
+  }
 
   get complete(): boolean {
     return this.done;
@@ -31,7 +91,7 @@ export class ListDownload {
   /** Applies one frame; false when the frame is not part of the download. */
   feed(frame: Frame): boolean {
     const p = frame.params;
-    const classic = this.dialect < 8;
+    const classic = this.lists.form === 'classic';
     if (classic && frame.name !== 'BPR' && p[0] !== String(this.trid)) return false;
     switch (frame.name) {
       case 'SYN':
@@ -77,7 +137,7 @@ export class ListDownload {
   private onReply(params: readonly string[]): void {
     this.replied = true;
     const reply = parseSynReply(this.dialect, params);
-    if (this.dialect < 8) {
+    if (this.lists.form === 'classic') {
       // Same version as the (empty) cache we announced: nothing follows.
       if (reply.version === undefined || reply.version === '0') this.done = true;
       return;
@@ -87,7 +147,7 @@ export class ListDownload {
   }
 
   private onList(params: readonly string[]): void {
-    if (this.dialect < 8) {
+    if (this.lists.form === 'classic') {
       const line = parseClassicLst(params);
       if (!line) return;
       if (line.entry) {
