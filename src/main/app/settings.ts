@@ -37,6 +37,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notifications: { contactSignIn: true, message: true },
   autoAwayMinutes: 5,
   startMinimized: false,
+  // Conversations are private and computers are shared: history is kept only once the user asks.
+  history: { keep: false, showRecent: 5 },
 };
 
 export const SettingsDocument = z.object({
@@ -130,6 +132,7 @@ function repairPreferences(raw: unknown): { value: Preferences; changed: boolean
       notifications: pick('notifications'),
       autoAwayMinutes: pick('autoAwayMinutes'),
       startMinimized: pick('startMinimized'),
+      history: pick('history'),
     },
     changed: true,
   };
