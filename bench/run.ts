@@ -9,6 +9,9 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'presence-burst': () => import('./presence-burst'),
   'conversation-throughput': () => import('./conversation-throughput'),
   'engine-memory': () => import('./engine-memory'),
+  'history-insert': () => import('./history-insert'),
+  'history-search': () => import('./history-search'),
+  'history-open': () => import('./history-open'),
 };
 
 async function runOne(name: string): Promise<void> {

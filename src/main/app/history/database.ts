@@ -56,7 +56,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE VIRTUAL TABLE record_index USING fts5(
     body, who,
     tokenize = "${TOKENIZER}",
-    prefix = '2 3',
+    prefix = '3',
     content = '',
     contentless_delete = 1
   );

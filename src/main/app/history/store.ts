@@ -145,6 +145,11 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly statements = new Map<string, StatementSync>();
   private readonly formats = new Map<number, TextFormat | undefined>();
   private readonly formatIds = new Map<string, number>();
+  /** Ids read or written in this transaction, forgotten if it rolls back. */
+  private readonly senderIds = new Map<string, number>();
+  private readonly contactOf = new Map<number, number>();
+  /** The largest record id there is: a record after it needs no look-up for a free id. */
+  private maxId: number | undefined;
   private depth = 0;
 
   constructor(private readonly db: DatabaseSync) {}
@@ -420,6 +425,7 @@ export class SqliteHistoryStore implements HistoryStore {
       // Nor do the names they went by.
       this.sql('DELETE FROM senders WHERE id NOT IN (SELECT sender_id FROM records WHERE sender_id IS NOT NULL)').run();
     });
+    this.forget();
     this.scrub();
   }
 
@@ -436,8 +442,7 @@ export class SqliteHistoryStore implements HistoryStore {
         UPDATE contacts SET name = '';
       `);
     });
-    this.formats.clear();
-    this.formatIds.clear();
+    this.forget();
     this.scrub();
   }
 
@@ -451,10 +456,20 @@ export class SqliteHistoryStore implements HistoryStore {
       return result;
     } catch (err) {
       this.db.exec('ROLLBACK');
+      this.forget();
       throw err;
     } finally {
       this.depth--;
     }
+  }
+
+  /** Cached ids may name rows that a rollback or a deletion removed. */
+  private forget(): void {
+    this.senderIds.clear();
+    this.contactOf.clear();
+    this.formatIds.clear();
+    this.formats.clear();
+    this.maxId = undefined;
   }
 
   close(): void {
@@ -478,7 +493,28 @@ export class SqliteHistoryStore implements HistoryStore {
     return statement;
   }
 
+  private contactOfConversation(conversationId: number): number {
+    const cached = this.contactOf.get(conversationId);
+    if (cached !== undefined) return cached;
+    const row = this.sql('SELECT contact_id FROM conversations WHERE id = ?').get(conversationId) as
+      { contact_id: number } | undefined;
+    if (!row) throw new Error(`No conversation ${conversationId} in the history`);
+    this.contactOf.set(conversationId, row.contact_id);
+    return row.contact_id;
+  }
+
   private nextId(at: number): number {
+    if (this.maxId === undefined) {
+      const row = this.sql('SELECT max(id) AS id FROM records').get() as { id: number | null };
+      this.maxId = row.id ?? -1;
+    }
+    const id = at * SLOTS > this.maxId ? at * SLOTS : this.freeId(at);
+    this.maxId = Math.max(this.maxId, id);
+    return id;
+  }
+
+  /** A free id in the millisecond `at`, or the first later one with room. */
+  private freeId(at: number): number {
     for (let ms = at; ; ms++) {
       const base = ms * SLOTS;
       const last = this.sql('SELECT id FROM records WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1').get(
@@ -508,12 +544,19 @@ export class SqliteHistoryStore implements HistoryStore {
 
   private senderId(who: Participant): number {
     const email = normalizeContact(who.email);
-    const found = this.sql('SELECT id FROM senders WHERE email = ? AND name = ?').get(email, who.displayName) as
+    const key = `${email}\n${who.displayName}`;
+    const cached = this.senderIds.get(key);
+    if (cached !== undefined) return cached;
+    const id = this.lookUpSender(email, who.displayName);
+    this.senderIds.set(key, id);
+    return id;
+  }
+
+  private lookUpSender(email: string, displayName: string): number {
+    const found = this.sql('SELECT id FROM senders WHERE email = ? AND name = ?').get(email, displayName) as
       { id: number } | undefined;
     if (found) return found.id;
-    return Number(
-      this.sql('INSERT INTO senders (email, name) VALUES (?, ?)').run(email, who.displayName).lastInsertRowid,
-    );
+    return Number(this.sql('INSERT INTO senders (email, name) VALUES (?, ?)').run(email, displayName).lastInsertRowid);
   }
 
   private formatId(format: TextFormat): number {
@@ -522,8 +565,7 @@ export class SqliteHistoryStore implements HistoryStore {
     if (cached !== undefined) return cached;
     const found = this.sql('SELECT id FROM formats WHERE style = ?').get(style) as { id: number } | undefined;
     const id = found ? found.id : Number(this.sql('INSERT INTO formats (style) VALUES (?)').run(style).lastInsertRowid);
-    // Only remembered outside a transaction that could still roll back.
-    if (found) this.formatIds.set(style, id);
+    this.formatIds.set(style, id);
     return id;
   }
 

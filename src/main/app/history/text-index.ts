@@ -14,6 +14,9 @@ const SINGLE_ALL = new RegExp(SINGLE.source, 'gu');
 /** A token as the tokenizer sees it: a single character of the above, or a run of word characters. */
 const TOKEN = new RegExp(`${SINGLE.source}|(?:(?!${SINGLE.source})[\\p{L}\\p{N}\\p{Co}])+`, 'gu');
 
+/** The shortest word searched as a prefix; the index keeps prefixes of this length (`prefix = '3'`). */
+export const MIN_PREFIX = 3;
+
 /** The tokenizer options; `So` is a token category so that emoji can be searched for. */
 export const TOKENIZER = `unicode61 remove_diacritics 2 categories 'L* N* Co So'`;
 
@@ -55,8 +58,9 @@ function terms(query: string): Term[] {
     const found = tokens(word);
     const last = found.at(-1);
     if (!last) continue;
-    // A one-letter prefix would match most of the history; CJK and emoji tokens are whole already.
-    out.push({ tokens: found.map((t) => t.folded), prefix: !last.single && last.folded.length >= 2 });
+    // Prefixes of three letters and more, which the index keeps ready: a shorter one would match
+    // much of the history. CJK and emoji tokens are whole already.
+    out.push({ tokens: found.map((t) => t.folded), prefix: !last.single && [...last.folded].length >= MIN_PREFIX });
   }
   return out;
 }
