@@ -19,6 +19,10 @@ export interface WindowHost {
    * Resolves false when it refused.
    */
   openExternal(url: string, senderId: string): Promise<boolean>;
+  /** Asks the user for a folder (File → Import Message History…); undefined when cancelled. */
+  chooseFolder?(senderId: string, title: string): Promise<string | undefined>;
+  /** Asks the user where to save a file; undefined when cancelled. */
+  chooseSaveFile?(senderId: string, title: string, defaultName: string): Promise<string | undefined>;
 }
 
 export interface Notifier {

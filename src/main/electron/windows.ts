@@ -1,7 +1,7 @@
 // The app's windows in Electron: one contact-list window, one window per conversation. Placement,
 // routing and every security decision come from the Electron-free modules in ../app.
 import { join } from 'node:path';
-import { BrowserWindow, app, screen, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, dialog, screen, shell, type WebContents } from 'electron';
 import type { WindowHost } from '../app/host';
 import {
   APP_ORIGIN,
@@ -144,6 +144,26 @@ export class ElectronWindows implements WindowHost {
     if (!isExternalLink(url) || !this.gestures.allow(senderId)) return false;
     await shell.openExternal(url);
     return true;
+  }
+
+  async chooseFolder(senderId: string, title: string): Promise<string | undefined> {
+    const options = { title, properties: ['openDirectory' as const] };
+    const parent = this.windowOf(senderId);
+    const result = await (parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options));
+    return result.canceled ? undefined : result.filePaths[0];
+  }
+
+  async chooseSaveFile(senderId: string, title: string, defaultName: string): Promise<string | undefined> {
+    const options = { title, defaultPath: join(app.getPath('documents'), defaultName) };
+    const parent = this.windowOf(senderId);
+    const result = await (parent ? dialog.showSaveDialog(parent, options) : dialog.showSaveDialog(options));
+    return result.canceled ? undefined : result.filePath;
+  }
+
+  /** The window that asked, so a dialog is modal to it (the contact list for the shell). */
+  private windowOf(senderId: string): BrowserWindow | undefined {
+    const win = BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && String(w.webContents.id) === senderId);
+    return win ?? (this.contactList?.isDestroyed() === false ? this.contactList : undefined);
   }
 
   private create(route: WindowRoute, show: boolean, occupied: readonly Rect[]): BrowserWindow {
