@@ -145,6 +145,8 @@ export const commands = {
   'settings:set': { input: Preferences, output: Void },
   // Message history (src/main/app/history). Contacts are the e-mails (or, for imported logs
   // nobody matched, the names) the history knows them by.
+  /** Opens the Message History window, at one contact's log if given. */
+  'history:open': { input: z.object({ contact: z.string().min(1).max(256).optional() }).strict(), output: Void },
   'history:contacts': { input: Empty, output: z.array(HistoryContact) },
   'history:conversations': {
     input: z.object({ contact: z.string().min(1).max(256), before: z.number().optional() }).strict(),

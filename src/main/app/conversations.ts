@@ -65,16 +65,22 @@ export class ConversationsService {
       manager.on('joined', ({ conversationId, participant }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
+        // Someone new in the conversation is worth a line in the history; the contact it was
+        // opened with (re)joining the switchboard is not.
+        const newcomer = !conv.lastPeople.includes(participant.email);
         conv.participants.set(participant.email, participant);
         conv.lastPeople = [...conv.participants.keys()];
-        this.log(conv, { kind: 'join', who: participant, at: this.deps.now() });
+        if (newcomer) this.log(conv, { kind: 'join', who: participant, at: this.deps.now() });
         this.deps.emit('conversation:joined', { conversationId: conv.id, participant });
       }),
       manager.on('left', ({ conversationId, email }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
         const who = conv.participants.get(email);
-        this.log(conv, { kind: 'leave', who: who ?? { email, displayName: email }, at: this.deps.now() });
+        // Only leaving a group is history: one-to-one, the switchboard closing is no event.
+        if (conv.participants.size > 1) {
+          this.log(conv, { kind: 'leave', who: who ?? { email, displayName: email }, at: this.deps.now() });
+        }
         conv.participants.delete(email);
         this.record(conv, {
           kind: 'system',

@@ -203,6 +203,10 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       settings.setPreferences(preferences);
       emit('settings:changed', settings.preferences());
     },
+    'history:open': ({ contact }) => {
+      if (!windows.openHistory) throw new CommandError('The message history cannot be shown here');
+      windows.openHistory(contact);
+    },
     'history:contacts': () => history.contacts(),
     'history:conversations': ({ contact, before }) => history.conversations(contact, before),
     'history:page': ({ contact, ...request }) => history.page(contact, request),

@@ -20,6 +20,7 @@ const SIZES: Readonly<Record<WindowStateKey, WindowSizeLimits>> = {
   contactList: { width: 320, height: 640, minWidth: 260, minHeight: 400 },
   conversation: { width: 520, height: 440, minWidth: 360, minHeight: 300 },
   options: { width: 440, height: 520, minWidth: 360, minHeight: 400 },
+  history: { width: 720, height: 520, minWidth: 480, minHeight: 360 },
 };
 
 export interface ElectronWindowsOptions {
@@ -37,6 +38,7 @@ export interface ElectronWindowsOptions {
 export class ElectronWindows implements WindowHost {
   private contactList: BrowserWindow | undefined;
   private readonly conversations = new Map<string, BrowserWindow>();
+  private history: BrowserWindow | undefined;
   /** The webContents ids of our windows, for the IPC sender check. */
   private readonly senders = new Set<number>();
   private readonly gestures: UserGestureGate;
@@ -144,6 +146,24 @@ export class ElectronWindows implements WindowHost {
     if (!isExternalLink(url) || !this.gestures.allow(senderId)) return false;
     await shell.openExternal(url);
     return true;
+  }
+
+  openHistory(contact: string | undefined): void {
+    const open = this.history;
+    if (open && !open.isDestroyed()) {
+      // Already open: go to the contact asked for.
+      if (contact !== undefined)
+        void open.loadURL(open.webContents.getURL().replace(/#.*$/, routeHash({ kind: 'history', contact })));
+      if (open.isMinimized()) open.restore();
+      open.show();
+      open.focus();
+      return;
+    }
+    const win = this.create({ kind: 'history', ...(contact === undefined ? {} : { contact }) }, true, []);
+    win.on('closed', () => {
+      if (this.history === win) this.history = undefined;
+    });
+    this.history = win;
   }
 
   async chooseFolder(senderId: string, title: string): Promise<string | undefined> {
