@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { account, expect, test, type User } from './harness';
@@ -130,4 +132,17 @@ test('File → Import Message History reads a folder of MSN Messenger logs and r
   await expect(log).toContainText('Carol has joined the conversation.');
   await expect(log.locator('.log-text').first()).toHaveCSS('font-weight', '700');
   await msn.screenshot(history, 'history-imported');
+
+  // Exported back as an MSN Messenger log.
+  const out = mkdtempSync(join(tmpdir(), 'history-export-'));
+  try {
+    me.bridge.windows.saveAs = join(out, 'bob.xml');
+    await history.getByRole('button', { name: 'Export XML...' }).click();
+    await expect(history.getByRole('status')).toHaveText(`Saved 11 records to ${join(out, 'bob.xml')}`);
+    const xml = readFileSync(join(out, 'bob.xml'), 'utf8');
+    expect(xml).toContain('<Log FirstSessionID="1" LastSessionID="2">');
+    expect(xml).toContain('Salut, ça va ? On se voit au café');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
