@@ -133,6 +133,12 @@ test('File → Import Message History reads a folder of MSN Messenger logs and r
   await expect(log.locator('.log-text').first()).toHaveCSS('font-weight', '700');
   await msn.screenshot(history, 'history-imported');
 
+  // Conversations by date: the second one starts the log.
+  const picker = history.getByLabel('Go to the conversation of');
+  await expect(picker.locator('option')).toHaveCount(3);
+  await picker.selectOption({ index: 1 });
+  await expect(log.locator('.history-record').first()).toContainText('Carol wants to join us');
+
   // Exported back as an MSN Messenger log.
   const out = mkdtempSync(join(tmpdir(), 'history-export-'));
   try {

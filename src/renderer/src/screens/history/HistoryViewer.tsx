@@ -3,7 +3,14 @@
 // history, or one contact's within dates; a result opens the log at its place. Everything a
 // contact wrote, snippets included, is drawn as text.
 import { useCallback, useEffect, useState } from 'react';
-import type { HistoryContact, HistoryRecord, LogPage, SearchHit, SearchPage } from '../../../../shared/history';
+import type {
+  HistoryContact,
+  HistoryConversation,
+  HistoryRecord,
+  LogPage,
+  SearchHit,
+  SearchPage,
+} from '../../../../shared/history';
 import { RichText } from '../../components/RichText';
 import { call, errorText } from '../../lib/api';
 import { textStyle } from '../../lib/format';
@@ -120,6 +127,14 @@ function Snippet({ hit }: { hit: SearchHit }): React.JSX.Element {
   );
 }
 
+interface LogRequest {
+  before?: number;
+  after?: number;
+  around?: number;
+  /** From the start of one conversation. */
+  conversationId?: number;
+}
+
 interface Search {
   text: string;
   contact: string;
@@ -137,6 +152,7 @@ export function HistoryViewer({ initialContact }: { initialContact?: string }): 
   const [contacts, setContacts] = useState<HistoryContact[]>([]);
   const [selected, setSelected] = useState<string | undefined>(initialContact);
   const [log, setLog] = useState<LogPage | null>(null);
+  const [conversations, setConversations] = useState<HistoryConversation[]>([]);
   const [focus, setFocus] = useState<number | undefined>();
   const [search, setSearch] = useState<Search>({ text: '', contact: '', from: '', to: '' });
   const [results, setResults] = useState<{ query: Search; page: SearchPage } | null>(null);
@@ -151,11 +167,12 @@ export function HistoryViewer({ initialContact }: { initialContact?: string }): 
   }, []);
   useEffect(loadContacts, [loadContacts]);
 
-  const fetchLog = useCallback((contact: string, request: { before?: number; after?: number; around?: number }) => {
+  const fetchLog = useCallback((contact: string, request: LogRequest) => {
     call('history:page', { contact, limit: PAGE, ...request }).then(setLog, fail);
     call('history:contact', { contact }).then((c) => setKeep(c.keep), fail);
+    call('history:conversations', { contact }).then(setConversations, fail);
   }, []);
-  const openLog = (contact: string, request: { before?: number; after?: number; around?: number } = {}): void => {
+  const openLog = (contact: string, request: LogRequest = {}): void => {
     setSelected(contact);
     setResults(null);
     setFocus(request.around);
@@ -336,6 +353,22 @@ export function HistoryViewer({ initialContact }: { initialContact?: string }): 
                 >
                   Newer
                 </button>
+                <select
+                  aria-label="Go to the conversation of"
+                  value=""
+                  onChange={(e) => {
+                    const id = Number(e.target.value);
+                    if (Number.isInteger(id) && e.target.value !== '')
+                      openLog(selected, { conversationId: id, after: -1 });
+                  }}
+                >
+                  <option value="">Conversations...</option>
+                  {conversations.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {dateFormat.format(c.startedAt)} {timeFormat.format(c.startedAt)} ({c.records})
+                    </option>
+                  ))}
+                </select>
                 <span className="history-actions-gap" />
                 <button type="button" className="button" onClick={() => exportAs('xml')}>
                   Export XML...
