@@ -126,7 +126,12 @@ test('File → Import Message History reads a folder of MSN Messenger logs and r
   const history = await openHistory(me, undefined);
   const contacts = history.getByRole('list', { name: 'Contacts with history' });
   await expect(contacts.getByRole('button')).toHaveCount(4);
-  await contacts.getByRole('button', { name: /Bob ~ at work/ }).click();
+  // The list works from the keyboard: down to Carol, up to Bob, Enter opens his log.
+  await contacts.getByRole('button', { name: /Bob ~ at work/ }).focus();
+  await history.keyboard.press('ArrowDown');
+  await expect(contacts.getByRole('button', { name: /Carol/ })).toBeFocused();
+  await history.keyboard.press('ArrowUp');
+  await history.keyboard.press('Enter');
   const log = history.getByRole('log', { name: 'Message history' });
   await expect(log).toContainText('Salut, ça va ? On se voit au café');
   await expect(log).toContainText('Carol has joined the conversation.');
