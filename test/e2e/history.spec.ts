@@ -15,13 +15,14 @@ async function signedIn(user: User): Promise<Page> {
   return page;
 }
 
-async function keepHistory(list: Page): Promise<void> {
+async function keepHistory(list: Page, screenshot: (page: Page, name: string) => Promise<void>): Promise<void> {
   await list.getByRole('navigation', { name: 'Menu bar' }).getByRole('button', { name: 'Tools' }).click();
   await list.getByRole('menuitem', { name: 'Options...' }).click();
   const options = list.getByRole('dialog', { name: 'Options' });
-  await options.getByRole('tab', { name: 'Messages' }).click();
+  await expect(options.getByRole('tab', { name: 'General' })).toHaveAttribute('aria-selected', 'true');
   await options.getByLabel('Keep a history of my conversations').check();
   await expect(options.getByLabel('Earlier messages to show')).toHaveValue('5');
+  await screenshot(list, 'history-options');
   await options.getByRole('button', { name: 'OK' }).click();
   await expect(options).toHaveCount(0);
 }
@@ -41,7 +42,7 @@ test('chat, close, reopen: the earlier messages show greyed; search finds a word
   const other = await msn.user(server, bob);
   const list = await signedIn(me);
   await other.signInDirectly();
-  await keepHistory(list);
+  await keepHistory(list, msn.screenshot);
 
   await list.locator('[data-email="bob@example.com"]').dblclick();
   const { page: first, conversationId } = await me.openRequestedConversation();

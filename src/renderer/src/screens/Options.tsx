@@ -11,11 +11,10 @@ import {
 import { call, errorText } from '../lib/api';
 import { useSession } from '../store/session';
 
-type Tab = 'general' | 'messages' | 'alerts' | 'sounds' | 'accounts';
+type Tab = 'general' | 'alerts' | 'sounds' | 'accounts';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'general', label: 'General' },
-  { id: 'messages', label: 'Messages' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'sounds', label: 'Sounds' },
   { id: 'accounts', label: 'Accounts' },
@@ -157,10 +156,6 @@ function OptionsForm({ initial, onDone }: { initial: Preferences; onDone: () => 
               checked={draft.startMinimized}
               onChange={(startMinimized) => update({ startMinimized })}
             />
-          </div>
-        )}
-        {tab === 'messages' && (
-          <div className="options-section">
             <h3>Message history</h3>
             <Check
               label="Keep a history of my conversations"
