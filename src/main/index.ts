@@ -90,6 +90,7 @@ async function start(): Promise<void> {
       },
     },
     presets: presetsFromEnvironment(process.env),
+    historyDir: join(app.getPath('userData'), 'history'),
   });
   const dispatch = (channel: string, payload: unknown): Promise<IpcResult<unknown>> =>
     core.dispatch(channel, payload, SHELL);

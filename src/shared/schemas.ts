@@ -148,12 +148,23 @@ export type Participant = z.infer<typeof Participant>;
 export const DeliveryState = z.enum(['sending', 'delivered', 'failed']);
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
+/** How many earlier messages a newly opened conversation window shows, greyed. */
+export const RecentCount = z.union([z.literal(0), z.literal(5), z.literal(20)]);
+
+export const HistoryPreferences = z.object({
+  /** "Keep a history of my conversations". Off unless the user turns it on, as in MSN Messenger. */
+  keep: z.boolean(),
+  showRecent: RecentCount,
+});
+export type HistoryPreferences = z.infer<typeof HistoryPreferences>;
+
 export const Preferences = z.object({
   sounds: z.object({ signIn: z.boolean(), message: z.boolean(), nudge: z.boolean() }),
   notifications: z.object({ contactSignIn: z.boolean(), message: z.boolean() }),
   /** 0 turns auto-away off. */
   autoAwayMinutes: z.number().int().min(0).max(240),
   startMinimized: z.boolean(),
+  history: HistoryPreferences,
 });
 export type Preferences = z.infer<typeof Preferences>;
 

@@ -7,6 +7,7 @@ import {
   createEmitter,
   CommandError,
   type EventName,
+  type EventPayload,
   type Handlers,
   type IpcResult,
 } from '../../shared/ipc';
@@ -15,6 +16,7 @@ import { contactSignedInAlert, messageAlert, nudgeAlert, type Alert } from './al
 import { ContactsService, BATCH_WINDOW_MS, SYSTEM_TIMERS, type Timers } from './contacts';
 import { ConversationsService, type IncomingKind } from './conversations';
 import type { CredentialStore } from './credentials';
+import { HistoryService } from './history/service';
 import type { Notifier, SoundPlayer, WindowHost } from './host';
 import { BUILT_IN_PRESETS } from './presets';
 import { SessionService, type EngineOptions } from './session';
@@ -35,6 +37,8 @@ export interface AppCoreDeps {
   /** How long contact changes are gathered into one `contacts:changed`, and the timers for it. */
   contactBatchMs?: number;
   timers?: Timers;
+  /** Where each account's message history database lives (the app's data folder); none kept without. */
+  historyDir?: string;
 }
 
 export interface CommandContext {
@@ -56,7 +60,22 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
   const now = deps.now ?? Date.now;
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const emit = createEmitter((event, payload) => {
+    // The history follows the account signed in (one database each).
+    if (event === 'session:signed-in') {
+      const { profile } = payload as EventPayload<'session:signed-in'>;
+      history.signedIn({ email: profile.email, displayName: profile.displayName });
+    } else if (event === 'profile:changed') {
+      const profile = payload as EventPayload<'profile:changed'>;
+      if (history.signedInAs) history.signedIn({ email: profile.email, displayName: profile.displayName });
+    } else if (event === 'session:signed-out') history.signedOut();
     for (const listener of [...listeners]) listener(event, payload);
+  });
+
+  const history = new HistoryService({
+    dir: deps.historyDir,
+    preferences: () => settings.preferences().history,
+    reportError: (message) => emit('session:error', { message }),
+    now,
   });
 
   function alert(result: Alert, conversationId: string | undefined, onToastClick: () => void): void {
@@ -107,6 +126,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       alert(result, conversationId, () => showConversation(conversationId));
     },
     reportError: (message) => emit('session:error', { message }),
+    history,
   });
 
   const session = new SessionService({
@@ -183,6 +203,38 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       settings.setPreferences(preferences);
       emit('settings:changed', settings.preferences());
     },
+    'history:open': ({ contact }) => {
+      if (!windows.openHistory) throw new CommandError('The message history cannot be shown here');
+      windows.openHistory(contact);
+    },
+    'history:contacts': () => history.contacts(),
+    'history:conversations': ({ contact, before }) => history.conversations(contact, before),
+    'history:page': ({ contact, ...request }) => history.page(contact, request),
+    'history:search': (query) => history.search(query),
+    'history:recent': ({ conversationId }) => {
+      const contact = conversations.contactOf(conversationId);
+      return { records: contact ? history.recent(conversationId, contact.email) : [] };
+    },
+    'history:contact': ({ contact }) => ({ keep: history.keeps(contact) }),
+    'history:set-keep': ({ contact, keep }) => historyCommand(() => history.setKeep(contact, keep)),
+    'history:delete': ({ contact }) => historyCommand(() => history.delete(contact)),
+    'history:import': async (_input, { senderId }) => {
+      if (!history.signedInAs) throw new CommandError('Sign in first: the history is imported into your account');
+      if (!windows.chooseFolder) throw new CommandError('Choosing a folder is not possible here');
+      const folder = await windows.chooseFolder(senderId, 'Import Message History');
+      if (folder === undefined) return null;
+      const known = [...contacts.snapshot().contacts.map((c) => c.email), ...history.contacts().map((c) => c.email)];
+      return historyCommand(() =>
+        history.importFolder(folder, known, (progress) => emit('history:import-progress', progress)),
+      );
+    },
+    'history:export': async ({ contact, format }, { senderId }) => {
+      if (!windows.chooseSaveFile) throw new CommandError('Saving a file is not possible here');
+      const name = `${contact.split('@')[0] ?? 'history'}${format === 'xml' ? '.xml' : '.txt'}`;
+      const path = await windows.chooseSaveFile(senderId, 'Export Message History', name);
+      if (path === undefined) return null;
+      return historyCommand(() => history.export(contact, format, path));
+    },
     'shell:open-external': async ({ url }, { senderId }) => {
       if (!(await windows.openExternal(url, senderId))) {
         throw new CommandError('Links open in your browser only when you click them');
@@ -191,6 +243,15 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
   };
 
   const dispatch = createDispatcher(handlers);
+
+  /** History errors (a full disk, a database from a newer version) reach the user as they are. */
+  async function historyCommand<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw err instanceof CommandError ? err : new CommandError(err instanceof Error ? err.message : String(err));
+    }
+  }
 
   return {
     dispatch,
@@ -202,6 +263,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     shutdown: async () => {
       await session.shutdown();
       contacts.clear();
+      history.signedOut();
     },
   };
 }

@@ -30,6 +30,7 @@ const Windows = z.object({
   contactList: WindowState.optional(),
   conversation: WindowState.optional(),
   options: WindowState.optional(),
+  history: WindowState.optional(),
 });
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -37,6 +38,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notifications: { contactSignIn: true, message: true },
   autoAwayMinutes: 5,
   startMinimized: false,
+  // Conversations are private and computers are shared: history is kept only once the user asks.
+  history: { keep: false, showRecent: 5 },
 };
 
 export const SettingsDocument = z.object({
@@ -100,7 +103,7 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
 
   const windows: z.infer<typeof Windows> = {};
   const rawWindows = isRaw(doc['windows']) ? doc['windows'] : {};
-  for (const key of ['contactList', 'conversation', 'options'] as const) {
+  for (const key of ['contactList', 'conversation', 'options', 'history'] as const) {
     if (rawWindows[key] === undefined) continue;
     const parsed = WindowState.safeParse(rawWindows[key]);
     if (parsed.success) windows[key] = parsed.data;
@@ -130,6 +133,7 @@ function repairPreferences(raw: unknown): { value: Preferences; changed: boolean
       notifications: pick('notifications'),
       autoAwayMinutes: pick('autoAwayMinutes'),
       startMinimized: pick('startMinimized'),
+      history: pick('history'),
     },
     changed: true,
   };

@@ -2,7 +2,8 @@
 // IPC contract over a WebSocket to a real app core (engine and services, no mocks), the same
 // `dispatch` / `onEvent` that ipcMain and webContents.send carry in the app. One bridge = one
 // running app = one user; every page opened on it is one of that app's windows.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -43,6 +44,11 @@ export class BridgeWindows implements WindowHost {
   readonly conversationRequests: { conversationId: string; activate: boolean }[] = [];
   readonly flashed: string[] = [];
   readonly externalLinks: string[] = [];
+  /** Message History windows asked for, with the contact each was to show. */
+  readonly historyRequests: (string | undefined)[] = [];
+  /** What the folder and save dialogs answer (undefined: the user cancelled). */
+  folderToChoose: string | undefined;
+  saveAs: string | undefined;
   contactListShown = 0;
   private readonly waiters: ((conversationId: string) => void)[] = [];
   private consumed = 0;
@@ -75,6 +81,18 @@ export class BridgeWindows implements WindowHost {
     return true;
   }
 
+  openHistory(contact: string | undefined): void {
+    this.historyRequests.push(contact);
+  }
+
+  async chooseFolder(): Promise<string | undefined> {
+    return this.folderToChoose;
+  }
+
+  async chooseSaveFile(): Promise<string | undefined> {
+    return this.saveAs;
+  }
+
   /** The next conversation window the app asked for (waits for it if none is pending). */
   nextConversation(): Promise<string> {
     if (this.consumed < this.conversationRequests.length) return Promise.resolve(this.take());
@@ -103,6 +121,7 @@ export interface Bridge {
   readonly sounds: SoundName[];
   readonly toasts: Toast[];
   conversationUrl(conversationId: string): string;
+  historyUrl(contact?: string): string;
   close(): Promise<void>;
 }
 
@@ -132,8 +151,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  const historyDir = await mkdtemp(join(tmpdir(), 'bridge-history-'));
   const core = createAppCore({
     settings: createSettingsStore({ store: {} }),
+    historyDir,
     credentials: memoryCredentials(),
     windows,
     presets: options.presets,
@@ -222,12 +243,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     sounds,
     toasts,
     conversationUrl: (conversationId) => `${url}#/conversation/${encodeURIComponent(conversationId)}`,
+    historyUrl: (contact) => `${url}#/history${contact === undefined ? '' : `/${encodeURIComponent(contact)}`}`,
     close: async () => {
       await core.shutdown().catch(() => undefined);
       stopEvents();
       for (const p of pages) p.socket.terminate();
       sockets.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await rm(historyDir, { recursive: true, force: true });
     },
   };
 }

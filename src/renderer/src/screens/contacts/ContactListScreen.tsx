@@ -7,6 +7,7 @@ import { call, errorText } from '../../lib/api';
 import { contactName, isBlocked, type ListRow, type ListView } from '../../lib/contactList';
 import { contactKey } from '../../lib/contactsState';
 import { dismissNotice, pushNotice, useSession } from '../../store/session';
+import { ImportDialog } from '../history/ImportDialog';
 import { OptionsPanel } from '../Options';
 import { ContactTree, type RowAction } from './ContactTree';
 import { AddContactDialog, AddedYouDialog, ConfirmDialog, GroupNameDialog } from './dialogs';
@@ -18,7 +19,8 @@ type Modal =
   | { kind: 'rename-group'; id: string; name: string }
   | { kind: 'delete-group'; id: string; name: string }
   | { kind: 'delete-contact'; email: string }
-  | { kind: 'options' };
+  | { kind: 'options' }
+  | { kind: 'import-history' };
 
 const VIEW_KEY = 'contact-list-view';
 
@@ -56,6 +58,7 @@ export function ContactListScreen(): React.JSX.Element {
       const targets = groups.filter((g) => g.id !== row.groupId);
       return [
         { label: 'Send an Instant Message', onSelect: () => openConversation(contact.email) },
+        { label: 'View Message History', onSelect: () => report(call('history:open', { contact: contact.email })) },
         { kind: 'separator' },
         blocked
           ? { label: 'Unblock', onSelect: () => report(call('contacts:unblock', { email: contact.email })) }
@@ -111,6 +114,9 @@ export function ContactListScreen(): React.JSX.Element {
     {
       label: 'File',
       items: () => [
+        { label: 'Import Message History...', onSelect: () => setModal({ kind: 'import-history' }) },
+        { label: 'View Message History...', onSelect: () => report(call('history:open', {})) },
+        { kind: 'separator' },
         { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
         { kind: 'separator' },
         { label: 'Sign Out', onSelect: () => report(call('account:sign-out', {})) },
@@ -132,10 +138,16 @@ export function ContactListScreen(): React.JSX.Element {
         },
       ],
     },
-    { label: 'Tools', items: () => [{ label: 'Options...', onSelect: () => setModal({ kind: 'options' }) }] },
+    {
+      label: 'Tools',
+      items: () => [
+        { label: 'Message History...', onSelect: () => report(call('history:open', {})) },
+        { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
+      ],
+    },
   ];
 
-  const closeModal = (): void => setModal(null);
+  const closeModal = useCallback((): void => setModal(null), []);
   const pendingAdd = addedYou[0];
   const deleting =
     modal?.kind === 'delete-contact' ? useSession.getState().contacts[contactKey(modal.email)] : undefined;
@@ -233,6 +245,7 @@ export function ContactListScreen(): React.JSX.Element {
           <OptionsPanel onDone={closeModal} />
         </Dialog>
       )}
+      {modal?.kind === 'import-history' && <ImportDialog onClose={closeModal} />}
       {!modal && pendingAdd && <AddedYouDialog key={pendingAdd.email} {...pendingAdd} />}
     </div>
   );
