@@ -10,6 +10,9 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'conversation-throughput': () => import('./conversation-throughput'),
   'engine-memory': () => import('./engine-memory'),
   'desktop-startup': () => import('./desktop-startup'),
+  'history-insert': () => import('./history-insert'),
+  'history-search': () => import('./history-search'),
+  'history-open': () => import('./history-open'),
 };
 
 async function runOne(name: string): Promise<void> {

@@ -93,6 +93,7 @@ async function start(): Promise<void> {
       },
     },
     presets: presetsFromEnvironment(process.env),
+    historyDir: join(app.getPath('userData'), 'history'),
   });
   servePictures((method, url) => core.servePicture(method, url));
   const dispatch = (channel: string, payload: unknown): Promise<IpcResult<unknown>> =>

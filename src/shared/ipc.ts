@@ -29,6 +29,17 @@ import {
   OwnEmoticon,
   PictureId,
 } from './schemas';
+import {
+  HistoryContact,
+  HistoryConversation,
+  HistoryId,
+  HistoryRecord,
+  ImportProgress,
+  ImportReport,
+  LogPage,
+  SearchPage,
+  SearchQuery,
+} from './history';
 
 const Empty = z.object({}).strict();
 const TransferRef = z.object({ transferId: z.string().min(1).max(64) }).strict();
@@ -173,6 +184,52 @@ export const commands = {
   },
   'emoticons:remove': { input: z.object({ shortcut: EmoticonShortcut }).strict(), output: Void },
   'settings:set': { input: Preferences, output: Void },
+  // Message history (src/main/app/history). Contacts are the e-mails (or, for imported logs
+  // nobody matched, the names) the history knows them by.
+  /** Opens the Message History window, at one contact's log if given. */
+  'history:open': { input: z.object({ contact: z.string().min(1).max(256).optional() }).strict(), output: Void },
+  'history:contacts': { input: Empty, output: z.array(HistoryContact) },
+  'history:conversations': {
+    input: z.object({ contact: z.string().min(1).max(256), before: z.number().optional() }).strict(),
+    output: z.array(HistoryConversation),
+  },
+  'history:page': {
+    input: z
+      .object({
+        contact: z.string().min(1).max(256),
+        before: HistoryId.optional(),
+        after: z.number().int().min(-1).optional(),
+        around: HistoryId.optional(),
+        conversationId: HistoryId.optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      })
+      .strict(),
+    output: LogPage,
+  },
+  'history:search': { input: SearchQuery, output: SearchPage },
+  /** The earlier messages a conversation window shows greyed when it opens. */
+  'history:recent': {
+    input: z.object({ conversationId: ConversationId }).strict(),
+    output: z.object({ records: z.array(HistoryRecord) }),
+  },
+  'history:contact': {
+    input: z.object({ contact: z.string().min(1).max(256) }).strict(),
+    output: z.object({ keep: z.boolean() }),
+  },
+  /** "Do not keep history with this contact" (keep: false) and back. */
+  'history:set-keep': {
+    input: z.object({ contact: z.string().min(1).max(256), keep: z.boolean() }).strict(),
+    output: Void,
+  },
+  /** One contact's history, or all of it when no contact is given. */
+  'history:delete': { input: z.object({ contact: z.string().min(1).max(256).optional() }).strict(), output: Void },
+  /** Asks for a folder and imports the MSN Messenger logs in it; null when the user cancelled. */
+  'history:import': { input: Empty, output: ImportReport.nullable() },
+  /** Asks where to save and writes one contact's history; null when the user cancelled. */
+  'history:export': {
+    input: z.object({ contact: z.string().min(1).max(256), format: z.enum(['xml', 'text']) }).strict(),
+    output: z.object({ path: z.string(), records: z.number().int() }).nullable(),
+  },
   /** Opens an http(s) link in the system browser. */
   'shell:open-external': { input: z.object({ url: z.url({ protocol: /^https?$/ }).max(4096) }).strict(), output: Void },
 } as const;
@@ -226,6 +283,7 @@ export const events = {
   'conversation:closed': z.object({ conversationId: ConversationId, reason: z.string() }),
   'transfer:changed': z.object({ conversationId: ConversationId, transfer: Transfer }),
   'settings:changed': Preferences,
+  'history:import-progress': ImportProgress,
   /** Sent to the contact-list window only, which lives as long as the app: play this sound once. */
   'sound:play': z.object({ sound: z.enum(['sign-in', 'message', 'nudge']) }),
 } as const;

@@ -196,6 +196,16 @@ export type Transfer = z.infer<typeof Transfer>;
 export const DeliveryState = z.enum(['sending', 'delivered', 'failed']);
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
+/** How many earlier messages a newly opened conversation window shows, greyed. */
+export const RecentCount = z.union([z.literal(0), z.literal(5), z.literal(20)]);
+
+export const HistoryPreferences = z.object({
+  /** "Keep a history of my conversations". Off unless the user turns it on, as in MSN Messenger. */
+  keep: z.boolean(),
+  showRecent: RecentCount,
+});
+export type HistoryPreferences = z.infer<typeof HistoryPreferences>;
+
 export const Preferences = z.object({
   sounds: z.object({ signIn: z.boolean(), message: z.boolean(), nudge: z.boolean() }),
   notifications: z.object({ contactSignIn: z.boolean(), message: z.boolean() }),
@@ -206,6 +216,7 @@ export const Preferences = z.object({
   pictures: z.object({ showInContactList: z.boolean() }),
   /** Where received files are saved; the OS Downloads folder when absent. */
   transfers: z.object({ folder: z.string().min(1).max(4096).optional() }),
+  history: HistoryPreferences,
 });
 export type Preferences = z.infer<typeof Preferences>;
 

@@ -8,6 +8,7 @@ import { CommandError } from '../../shared/ipc';
 import type { Participant, TextFormat, Transfer } from '../../shared/schemas';
 import type { ConversationManager } from '../msnp/conversation';
 import type { EmoticonDeclaration } from '../msnp/p2p/emoticons';
+import type { HistoryRecorder, LiveRecord } from './history/service';
 
 /** Oldest entries are dropped beyond this, so a long chat cannot grow without bound. */
 export const MAX_ENTRIES = 1000;
@@ -24,6 +25,8 @@ export interface ConversationsDeps {
   readonly incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => void;
   readonly reportError: (message: string) => void;
   readonly now: () => number;
+  /** The message history, which decides itself whether anything is kept. */
+  readonly history?: HistoryRecorder;
 }
 
 interface AppConversation {
@@ -73,14 +76,22 @@ export class ConversationsService {
       manager.on('joined', ({ conversationId, participant }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
+        // Someone new in the conversation is worth a line in the history; the contact it was
+        // opened with (re)joining the switchboard is not.
+        const newcomer = !conv.lastPeople.includes(participant.email);
         conv.participants.set(participant.email, participant);
         conv.lastPeople = [...conv.participants.keys()];
+        if (newcomer) this.log(conv, { kind: 'join', who: participant, at: this.deps.now() });
         this.deps.emit('conversation:joined', { conversationId: conv.id, participant });
       }),
       manager.on('left', ({ conversationId, email }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
         const who = conv.participants.get(email);
+        // Only leaving a group is history: one-to-one, the switchboard closing is no event.
+        if (conv.participants.size > 1) {
+          this.log(conv, { kind: 'leave', who: who ?? { email, displayName: email }, at: this.deps.now() });
+        }
         conv.participants.delete(email);
         this.record(conv, {
           kind: 'system',
@@ -115,6 +126,14 @@ export class ConversationsService {
         };
         this.record(conv, entry);
         if (declaration) declaration.message = entry;
+        this.log(conv, {
+          kind: 'message',
+          from: sender,
+          outgoing: false,
+          text,
+          ...(format === undefined ? {} : { format }),
+          at,
+        });
         this.deps.emit('conversation:message', {
           conversationId: conv.id,
           id,
@@ -140,18 +159,22 @@ export class ConversationsService {
       manager.on('nudge', ({ conversationId, from }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
-        this.record(conv, { kind: 'nudge', from, outgoing: false, at: this.deps.now() });
+        const at = this.deps.now();
+        this.record(conv, { kind: 'nudge', from, outgoing: false, at });
+        this.log(conv, { kind: 'nudge', from, outgoing: false, at });
         this.deps.emit('conversation:nudge', { conversationId: conv.id, from });
         this.deps.incoming(conv.id, 'nudge', from, '');
       }),
       manager.on('unsupported', ({ conversationId, from, contentType }) => {
         const conv = this.byEngine.get(conversationId);
         if (!conv) return;
-        this.record(conv, {
+        const notice = {
           kind: 'system',
           text: `${from.displayName} sent something this version cannot show (${contentType}).`,
           at: this.deps.now(),
-        });
+        } as const;
+        this.record(conv, notice);
+        this.log(conv, notice);
         this.deps.emit('conversation:unsupported', { conversationId: conv.id, from, contentType });
       }),
       manager.on('delivery', ({ conversationId, messageId, state, reason }) => {
@@ -162,6 +185,7 @@ export class ConversationsService {
           entry.delivery = state;
           if (reason !== undefined) entry.failureReason = reason;
         }
+        this.deps.history?.delivery(conv.id, messageId, state, reason);
         this.deps.emit('conversation:delivery', {
           conversationId: conv.id,
           messageId,
@@ -244,6 +268,7 @@ export class ConversationsService {
     const parts = this.engine(() => this.requireManager().send(engineId, text, format, { emoticons }));
     const self = this.deps.self();
     for (const part of parts) {
+      const at = this.deps.now();
       this.record(conv, {
         kind: 'message',
         id: part.messageId,
@@ -251,7 +276,17 @@ export class ConversationsService {
         outgoing: true,
         text: part.text,
         format,
-        at: this.deps.now(),
+        at,
+        delivery: 'sending',
+      });
+      this.log(conv, {
+        kind: 'message',
+        messageId: part.messageId,
+        from: self,
+        outgoing: true,
+        text: part.text,
+        format,
+        at,
         delivery: 'sending',
       });
     }
@@ -269,7 +304,9 @@ export class ConversationsService {
     const conv = this.requireOpen(conversationId);
     const engineId = this.ensureEngine(conv);
     await this.engineAsync(() => this.requireManager().nudge(engineId));
-    this.record(conv, { kind: 'nudge', from: this.deps.self(), outgoing: true, at: this.deps.now() });
+    const nudge = { kind: 'nudge', from: this.deps.self(), outgoing: true, at: this.deps.now() } as const;
+    this.record(conv, nudge);
+    this.log(conv, nudge);
   }
 
   async invite(conversationId: string, email: string): Promise<void> {
@@ -283,6 +320,7 @@ export class ConversationsService {
     const conv = this.conversations.get(conversationId);
     if (!conv) return;
     this.conversations.delete(conversationId);
+    this.deps.history?.ended(conversationId);
     if (conv.engineId !== undefined) {
       this.byEngine.delete(conv.engineId);
       this.manager?.close(conv.engineId);
@@ -417,6 +455,23 @@ export class ConversationsService {
       if ([...current].sort().join('\n') === wanted) return conv;
     }
     return undefined;
+  }
+
+  /** Whose log the conversation is kept in: the person it was opened with (or who opened it). */
+  contactOf(conversationId: string): Participant | undefined {
+    const conv = this.conversations.get(conversationId);
+    return conv ? this.owner(conv) : undefined;
+  }
+
+  private owner(conv: AppConversation): Participant | undefined {
+    const email = conv.lastPeople[0] ?? conv.participants.keys().next().value;
+    if (email === undefined) return undefined;
+    return conv.participants.get(email) ?? { email, displayName: this.deps.nameOf(email) };
+  }
+
+  private log(conv: AppConversation, record: LiveRecord): void {
+    const owner = this.owner(conv);
+    if (owner && this.deps.history) this.deps.history.record(conv.id, owner, record);
   }
 
   private record(conv: AppConversation, entry: ConversationEntry): void {

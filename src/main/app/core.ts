@@ -8,10 +8,12 @@ import {
   createEmitter,
   CommandError,
   type EventName,
+  type EventPayload,
   type Handlers,
   type IpcResult,
 } from '../../shared/ipc';
-import type { Contact, Participant, SavedAccount, ServerPreset } from '../../shared/schemas';
+import type { TransferOutcome } from '../../shared/history';
+import type { Contact, Participant, SavedAccount, ServerPreset, Transfer } from '../../shared/schemas';
 import { contactSignedInAlert, fileOfferAlert, messageAlert, nudgeAlert, type Alert } from './alerts';
 import { ContactsService, BATCH_WINDOW_MS, SYSTEM_TIMERS, type Timers } from './contacts';
 import { ConversationsService, type IncomingKind } from './conversations';
@@ -20,6 +22,7 @@ import { MediaService } from './media';
 import { servePicture, type PictureResponse } from './pictures/scheme';
 import { ObjectStore } from './pictures/store';
 import { TransfersService, type FileHost } from './transfers';
+import { HistoryService } from './history/service';
 import type { Notifier, SoundPlayer, WindowHost } from './host';
 import { BUILT_IN_PRESETS } from './presets';
 import { SessionService, type EngineOptions } from './session';
@@ -46,7 +49,17 @@ export interface AppCoreDeps {
   /** How long contact changes are gathered into one `contacts:changed`, and the timers for it. */
   contactBatchMs?: number;
   timers?: Timers;
+  /** Where each account's message history database lives (the app's data folder); none kept without. */
+  historyDir?: string;
 }
+
+/** How each way a transfer ends is kept in the history; running states are not an end. */
+const TRANSFER_OUTCOMES: Partial<Record<Transfer['state'], TransferOutcome>> = {
+  done: 'completed',
+  declined: 'declined',
+  cancelled: 'cancelled',
+  failed: 'failed',
+};
 
 /** Files whose invitation carries a preview: the picture formats a thumbnail can be made of. */
 const PICTURE_FILE = /\.(png|jpe?g|gif|bmp)$/i;
@@ -72,7 +85,22 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
   const now = deps.now ?? Date.now;
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const emit = createEmitter((event, payload) => {
+    // The history follows the account signed in (one database each).
+    if (event === 'session:signed-in') {
+      const { profile } = payload as EventPayload<'session:signed-in'>;
+      history.signedIn({ email: profile.email, displayName: profile.displayName });
+    } else if (event === 'profile:changed') {
+      const profile = payload as EventPayload<'profile:changed'>;
+      if (history.signedInAs) history.signedIn({ email: profile.email, displayName: profile.displayName });
+    } else if (event === 'session:signed-out') history.signedOut();
     for (const listener of [...listeners]) listener(event, payload);
+  });
+
+  const history = new HistoryService({
+    dir: deps.historyDir,
+    preferences: () => settings.preferences().history,
+    reportError: (message) => emit('session:error', { message }),
+    now,
   });
 
   function alert(result: Alert, conversationId: string | undefined, onToastClick: () => void): void {
@@ -104,13 +132,15 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     deps.timers ?? SYSTEM_TIMERS,
   );
 
+  const self = (): Participant => ({
+    email: session.profile?.email ?? '',
+    displayName: session.profile?.displayName ?? session.profile?.email ?? '',
+  });
+
   const conversations = new ConversationsService({
     emit,
     now,
-    self: (): Participant => ({
-      email: session.profile?.email ?? '',
-      displayName: session.profile?.displayName ?? session.profile?.email ?? '',
-    }),
+    self,
     nameOf: (email) => contacts.get(email)?.displayName ?? email,
     incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => {
       // Their window is (or is about to be) on screen: so is their picture.
@@ -125,6 +155,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       alert(result, conversationId, () => showConversation(conversationId));
     },
     reportError: (message) => emit('session:error', { message }),
+    history,
   });
 
   const objects = new ObjectStore(join(deps.dataDir, 'objects'));
@@ -135,9 +166,33 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     pictureReady: (email, pictureId) => session.pictureReady(email, pictureId),
   });
 
+  /** Each transfer's record in the message history, to say later how it ended. */
+  const transferRecords = new Map<string, number>();
+  const logTransfer = (conversationId: string, transfer: Transfer): void => {
+    const record = transferRecords.get(transfer.id);
+    if (record === undefined) {
+      const outgoing = transfer.direction === 'send';
+      const id = history.fileTransfer(conversationId, conversations.contactOf(conversationId) ?? transfer.peer, {
+        from: outgoing ? self() : transfer.peer,
+        outgoing,
+        fileName: transfer.name,
+        size: transfer.size,
+        outcome: 'offered',
+        at: now(),
+      });
+      if (id !== undefined) transferRecords.set(transfer.id, id);
+      return;
+    }
+    const outcome = TRANSFER_OUTCOMES[transfer.state];
+    if (outcome === undefined) return;
+    transferRecords.delete(transfer.id);
+    history.transferEnded(record, outcome, transfers.savedPath(transfer.id));
+  };
+
   const transfers = new TransfersService<FileSource, FileSink>({
     emit: (conversationId, transfer) => {
       conversations.recordTransfer(conversationId, transfer);
+      logTransfer(conversationId, transfer);
       emit('transfer:changed', { conversationId, transfer });
     },
     files: deps.files,
@@ -258,6 +313,38 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       settings.setPreferences(preferences);
       emit('settings:changed', settings.preferences());
     },
+    'history:open': ({ contact }) => {
+      if (!windows.openHistory) throw new CommandError('The message history cannot be shown here');
+      windows.openHistory(contact);
+    },
+    'history:contacts': () => history.contacts(),
+    'history:conversations': ({ contact, before }) => history.conversations(contact, before),
+    'history:page': ({ contact, ...request }) => history.page(contact, request),
+    'history:search': (query) => history.search(query),
+    'history:recent': ({ conversationId }) => {
+      const contact = conversations.contactOf(conversationId);
+      return { records: contact ? history.recent(conversationId, contact.email) : [] };
+    },
+    'history:contact': ({ contact }) => ({ keep: history.keeps(contact) }),
+    'history:set-keep': ({ contact, keep }) => historyCommand(() => history.setKeep(contact, keep)),
+    'history:delete': ({ contact }) => historyCommand(() => history.delete(contact)),
+    'history:import': async (_input, { senderId }) => {
+      if (!history.signedInAs) throw new CommandError('Sign in first: the history is imported into your account');
+      if (!windows.chooseFolder) throw new CommandError('Choosing a folder is not possible here');
+      const folder = await windows.chooseFolder(senderId, 'Import Message History');
+      if (folder === undefined) return null;
+      const known = [...contacts.snapshot().contacts.map((c) => c.email), ...history.contacts().map((c) => c.email)];
+      return historyCommand(() =>
+        history.importFolder(folder, known, (progress) => emit('history:import-progress', progress)),
+      );
+    },
+    'history:export': async ({ contact, format }, { senderId }) => {
+      if (!windows.chooseSaveFile) throw new CommandError('Saving a file is not possible here');
+      const name = `${contact.split('@')[0] ?? 'history'}${format === 'xml' ? '.xml' : '.txt'}`;
+      const path = await windows.chooseSaveFile(senderId, 'Export Message History', name);
+      if (path === undefined) return null;
+      return historyCommand(() => history.export(contact, format, path));
+    },
     'shell:open-external': async ({ url }, { senderId }) => {
       if (!(await windows.openExternal(url, senderId))) {
         throw new CommandError('Links open in your browser only when you click them');
@@ -266,6 +353,15 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
   };
 
   const dispatch = createDispatcher(handlers);
+
+  /** History errors (a full disk, a database from a newer version) reach the user as they are. */
+  async function historyCommand<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw err instanceof CommandError ? err : new CommandError(err instanceof Error ? err.message : String(err));
+    }
+  }
 
   return {
     dispatch,
@@ -278,6 +374,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     shutdown: async () => {
       await session.shutdown();
       contacts.clear();
+      history.signedOut();
     },
   };
 }

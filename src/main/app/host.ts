@@ -19,6 +19,12 @@ export interface WindowHost {
    * Resolves false when it refused.
    */
   openExternal(url: string, senderId: string): Promise<boolean>;
+  /** Opens the Message History window (at one contact's log), or brings it to the front. */
+  openHistory?(contact: string | undefined): void;
+  /** Asks the user for a folder (File → Import Message History…); undefined when cancelled. */
+  chooseFolder?(senderId: string, title: string): Promise<string | undefined>;
+  /** Asks the user where to save a file; undefined when cancelled. */
+  chooseSaveFile?(senderId: string, title: string, defaultName: string): Promise<string | undefined>;
 }
 
 export interface Notifier {

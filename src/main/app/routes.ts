@@ -1,11 +1,13 @@
 // Which renderer route each window shows. The renderer reads the same hashes: the contact list
-// (sign-in lives there too) at `#/`, one conversation at `#/conversation/<id>`, options at `#/options`.
+// (sign-in lives there too) at `#/`, one conversation at `#/conversation/<id>`, options at `#/options`,
+// the message history at `#/history` (or `#/history/<contact>` to open at one contact's log).
 import { ConversationId } from '../../shared/schemas';
 
 export type WindowRoute =
   | { readonly kind: 'contact-list' }
   | { readonly kind: 'conversation'; readonly conversationId: string }
-  | { readonly kind: 'options' };
+  | { readonly kind: 'options' }
+  | { readonly kind: 'history'; readonly contact?: string };
 
 export function routeHash(route: WindowRoute): string {
   switch (route.kind) {
@@ -15,6 +17,8 @@ export function routeHash(route: WindowRoute): string {
       return `#/conversation/${encodeURIComponent(route.conversationId)}`;
     case 'options':
       return '#/options';
+    case 'history':
+      return route.contact === undefined ? '#/history' : `#/history/${encodeURIComponent(route.contact)}`;
   }
 }
 
@@ -22,6 +26,16 @@ export function routeHash(route: WindowRoute): string {
 export function parseRouteHash(hash: string): WindowRoute | undefined {
   if (hash === '' || hash === '#' || hash === '#/') return { kind: 'contact-list' };
   if (hash === '#/options') return { kind: 'options' };
+  if (hash === '#/history') return { kind: 'history' };
+  const history = /^#\/history\/([^/]+)$/.exec(hash);
+  if (history?.[1]) {
+    try {
+      const contact = decodeURIComponent(history[1]);
+      return contact.length <= 256 ? { kind: 'history', contact } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   const match = /^#\/conversation\/([^/]+)$/.exec(hash);
   if (!match?.[1]) return undefined;
   let id: string;
@@ -39,7 +53,7 @@ export function windowKey(route: WindowRoute): string {
 }
 
 /** Which remembered size and position a window uses: every conversation window shares one. */
-export type WindowStateKey = 'contactList' | 'conversation' | 'options';
+export type WindowStateKey = 'contactList' | 'conversation' | 'options' | 'history';
 
 export function windowStateKey(route: WindowRoute): WindowStateKey {
   return route.kind === 'contact-list' ? 'contactList' : route.kind;

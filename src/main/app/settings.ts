@@ -30,6 +30,7 @@ const Windows = z.object({
   contactList: WindowState.optional(),
   conversation: WindowState.optional(),
   options: WindowState.optional(),
+  history: WindowState.optional(),
 });
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -39,6 +40,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   startMinimized: false,
   pictures: { showInContactList: true },
   transfers: {},
+  // Conversations are private and computers are shared: history is kept only once the user asks.
+  history: { keep: false, showRecent: 5 },
 };
 
 export const SettingsDocument = z.object({
@@ -106,7 +109,7 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
 
   const windows: z.infer<typeof Windows> = {};
   const rawWindows = isRaw(doc['windows']) ? doc['windows'] : {};
-  for (const key of ['contactList', 'conversation', 'options'] as const) {
+  for (const key of ['contactList', 'conversation', 'options', 'history'] as const) {
     if (rawWindows[key] === undefined) continue;
     const parsed = WindowState.safeParse(rawWindows[key]);
     if (parsed.success) windows[key] = parsed.data;
@@ -161,6 +164,7 @@ function repairPreferences(raw: unknown): { value: Preferences; changed: boolean
       startMinimized: pick('startMinimized'),
       pictures: pick('pictures'),
       transfers: pick('transfers'),
+      history: pick('history'),
     },
     changed: true,
   };

@@ -210,6 +210,11 @@ export class TransfersService<Source extends OfferedFile, Sink> {
     await this.deps.files.openPath(this.savedFile(transferId));
   }
 
+  /** Where a received file was saved, once it is complete. */
+  savedPath(transferId: string): string | undefined {
+    return this.transfers.get(transferId)?.file;
+  }
+
   showInFolder(transferId: string): void {
     this.deps.files.showInFolder(this.savedFile(transferId));
   }

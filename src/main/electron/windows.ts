@@ -1,7 +1,7 @@
 // The app's windows in Electron: one contact-list window, one window per conversation. Placement,
 // routing and every security decision come from the Electron-free modules in ../app.
 import { join } from 'node:path';
-import { BrowserWindow, app, screen, shell, type WebContents, type WebPreferences } from 'electron';
+import { BrowserWindow, app, dialog, screen, shell, type WebContents, type WebPreferences } from 'electron';
 import type { WindowHost } from '../app/host';
 import {
   APP_ORIGIN,
@@ -20,6 +20,7 @@ const SIZES: Readonly<Record<WindowStateKey, WindowSizeLimits>> = {
   contactList: { width: 320, height: 640, minWidth: 260, minHeight: 400 },
   conversation: { width: 520, height: 440, minWidth: 360, minHeight: 300 },
   options: { width: 440, height: 520, minWidth: 360, minHeight: 400 },
+  history: { width: 720, height: 520, minWidth: 480, minHeight: 360 },
 };
 
 export interface ElectronWindowsOptions {
@@ -37,6 +38,7 @@ export interface ElectronWindowsOptions {
 export class ElectronWindows implements WindowHost {
   private contactList: BrowserWindow | undefined;
   private readonly conversations = new Map<string, BrowserWindow>();
+  private history: BrowserWindow | undefined;
   /** The webContents ids of our windows, for the IPC sender check. */
   private readonly senders = new Set<number>();
   private readonly gestures: UserGestureGate;
@@ -150,6 +152,44 @@ export class ElectronWindows implements WindowHost {
     if (!isExternalLink(url) || !this.gestures.allow(senderId)) return false;
     await shell.openExternal(url);
     return true;
+  }
+
+  openHistory(contact: string | undefined): void {
+    const open = this.history;
+    if (open && !open.isDestroyed()) {
+      // Already open: go to the contact asked for.
+      if (contact !== undefined)
+        void open.loadURL(open.webContents.getURL().replace(/#.*$/, routeHash({ kind: 'history', contact })));
+      if (open.isMinimized()) open.restore();
+      open.show();
+      open.focus();
+      return;
+    }
+    const win = this.create({ kind: 'history', ...(contact === undefined ? {} : { contact }) }, true, []);
+    win.on('closed', () => {
+      if (this.history === win) this.history = undefined;
+    });
+    this.history = win;
+  }
+
+  async chooseFolder(senderId: string, title: string): Promise<string | undefined> {
+    const options = { title, properties: ['openDirectory' as const] };
+    const parent = this.windowOf(senderId);
+    const result = await (parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options));
+    return result.canceled ? undefined : result.filePaths[0];
+  }
+
+  async chooseSaveFile(senderId: string, title: string, defaultName: string): Promise<string | undefined> {
+    const options = { title, defaultPath: join(app.getPath('documents'), defaultName) };
+    const parent = this.windowOf(senderId);
+    const result = await (parent ? dialog.showSaveDialog(parent, options) : dialog.showSaveDialog(options));
+    return result.canceled ? undefined : result.filePath;
+  }
+
+  /** The window that asked, so a dialog is modal to it (the contact list for the shell). */
+  private windowOf(senderId: string): BrowserWindow | undefined {
+    const win = BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && String(w.webContents.id) === senderId);
+    return win ?? (this.contactList?.isDestroyed() === false ? this.contactList : undefined);
   }
 
   private create(route: WindowRoute, show: boolean, occupied: readonly Rect[]): BrowserWindow {

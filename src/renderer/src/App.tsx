@@ -3,6 +3,7 @@ import { SvgDefs } from './components/art';
 import { parseRoute } from './lib/route';
 import { ContactListScreen } from './screens/contacts/ContactListScreen';
 import { ConversationScreen } from './screens/conversation/ConversationScreen';
+import { HistoryViewer } from './screens/history/HistoryViewer';
 import { OptionsPanel } from './screens/Options';
 import { SignIn } from './screens/SignIn';
 import { connectConversation } from './store/conversation';
@@ -36,6 +37,17 @@ function OptionsWindow(): React.JSX.Element {
   );
 }
 
+function HistoryWindow({ contact }: { contact: string | undefined }): React.JSX.Element {
+  useEffect(() => {
+    document.title = 'Message History';
+  }, []);
+  return (
+    <div className="history-window">
+      <HistoryViewer {...(contact === undefined ? {} : { initialContact: contact })} />
+    </div>
+  );
+}
+
 export function App(): React.JSX.Element {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
@@ -52,6 +64,7 @@ export function App(): React.JSX.Element {
         <ConversationWindow key={route.conversationId} conversationId={route.conversationId} />
       )}
       {route.kind === 'options' && <OptionsWindow />}
+      {route.kind === 'history' && <HistoryWindow key={route.contact ?? ''} contact={route.contact} />}
     </>
   );
 }

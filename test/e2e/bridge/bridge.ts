@@ -3,7 +3,7 @@
 // `dispatch` / `onEvent` that ipcMain and webContents.send carry in the app. One bridge = one
 // running app = one user; every page opened on it is one of that app's windows.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +46,11 @@ export class BridgeWindows implements WindowHost {
   readonly conversationRequests: { conversationId: string; activate: boolean }[] = [];
   readonly flashed: string[] = [];
   readonly externalLinks: string[] = [];
+  /** Message History windows asked for, with the contact each was to show. */
+  readonly historyRequests: (string | undefined)[] = [];
+  /** What the folder and save dialogs answer (undefined: the user cancelled). */
+  folderToChoose: string | undefined;
+  saveAs: string | undefined;
   contactListShown = 0;
   private readonly waiters: ((conversationId: string) => void)[] = [];
   private consumed = 0;
@@ -76,6 +81,18 @@ export class BridgeWindows implements WindowHost {
   async openExternal(url: string): Promise<boolean> {
     this.externalLinks.push(url);
     return true;
+  }
+
+  openHistory(contact: string | undefined): void {
+    this.historyRequests.push(contact);
+  }
+
+  async chooseFolder(): Promise<string | undefined> {
+    return this.folderToChoose;
+  }
+
+  async chooseSaveFile(): Promise<string | undefined> {
+    return this.saveAs;
   }
 
   /** The next conversation window the app asked for (waits for it if none is pending). */
@@ -109,6 +126,7 @@ export interface Bridge {
   /** Where the page fetches what a window asks of msn-picture:// (the harness routes it here). */
   pictureUrl(pictureUrl: string): string;
   conversationUrl(conversationId: string): string;
+  historyUrl(contact?: string): string;
   close(): Promise<void>;
 }
 
@@ -141,8 +159,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revival-bridge-'));
   const files = new RecordingFiles(join(dataDir, 'Downloads'));
   mkdirSync(files.downloads);
+  const historyDir = await mkdtemp(join(tmpdir(), 'bridge-history-'));
   const core = createAppCore({
     settings: createSettingsStore({ store: {} }),
+    historyDir,
     credentials: memoryCredentials(),
     windows,
     dataDir,
@@ -243,6 +263,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     files,
     pictureUrl: (pictureUrl) => `${url}msn-picture/${new URL(pictureUrl).hostname}`,
     conversationUrl: (conversationId) => `${url}#/conversation/${encodeURIComponent(conversationId)}`,
+    historyUrl: (contact) => `${url}#/history${contact === undefined ? '' : `/${encodeURIComponent(contact)}`}`,
     close: async () => {
       await core.shutdown().catch(() => undefined);
       stopEvents();
@@ -250,6 +271,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sockets.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       rmSync(dataDir, { recursive: true, force: true });
+      await rm(historyDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,8 @@ describe('window routing', () => {
     [{ kind: 'options' }, '#/options'],
     [{ kind: 'conversation', conversationId: 'c1' }, '#/conversation/c1'],
     [{ kind: 'conversation', conversationId: 'a b/c' }, '#/conversation/a%20b%2Fc'],
+    [{ kind: 'history' }, '#/history'],
+    [{ kind: 'history', contact: 'bob@example.com' }, '#/history/bob%40example.com'],
   ])('%j is served at %s and read back', (route, hash) => {
     expect(routeHash(route)).toBe(hash);
     expect(parseRouteHash(hash)).toEqual(route);
@@ -23,6 +25,9 @@ describe('window routing', () => {
     '#/elsewhere',
     '#/conversation/%E0%A4%A',
     `#/conversation/${'x'.repeat(65)}`,
+    '#/history/',
+    '#/history/%E0%A4%A',
+    `#/history/${'x'.repeat(257)}`,
   ])('refuses %s', (hash) => {
     expect(parseRouteHash(hash)).toBeUndefined();
   });

@@ -107,6 +107,25 @@ describe('settings store (conf, as in electron-store)', () => {
     expect(settings.windowState('conversation')).toEqual({ width: 500, height: 400, maximized: true });
     expect(stored()['accounts']).toEqual([alice]);
   });
+
+  it('gives preferences saved before the message history existed its defaults, history off', () => {
+    const { history: _history, ...older } = DEFAULT_PREFERENCES;
+    writeFileSync(
+      file(),
+      JSON.stringify({
+        version: SETTINGS_VERSION,
+        accounts: [],
+        preferences: { ...older, autoAwayMinutes: 9 },
+        windows: {},
+      }),
+    );
+    const settings = createSettingsStore(conf());
+    expect(settings.preferences()).toEqual({
+      ...DEFAULT_PREFERENCES,
+      autoAwayMinutes: 9,
+      history: { keep: false, showRecent: 5 },
+    });
+  });
 });
 
 describe('settings migrations', () => {

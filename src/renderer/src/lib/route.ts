@@ -1,9 +1,22 @@
 // Which screen this window shows, from its hash: `#/` the contact list (and sign-in),
 // `#/conversation/<id>` one conversation, `#/options` the options.
-export type Route = { kind: 'contact-list' } | { kind: 'conversation'; conversationId: string } | { kind: 'options' };
+export type Route =
+  | { kind: 'contact-list' }
+  | { kind: 'conversation'; conversationId: string }
+  | { kind: 'options' }
+  | { kind: 'history'; contact?: string };
 
 export function parseRoute(hash: string): Route {
   if (hash === '#/options') return { kind: 'options' };
+  if (hash === '#/history') return { kind: 'history' };
+  const history = /^#\/history\/([^/]+)$/.exec(hash);
+  if (history?.[1]) {
+    try {
+      return { kind: 'history', contact: decodeURIComponent(history[1]) };
+    } catch {
+      return { kind: 'history' };
+    }
+  }
   const match = /^#\/conversation\/([^/]+)$/.exec(hash);
   if (match?.[1]) {
     try {

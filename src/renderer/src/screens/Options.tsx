@@ -1,7 +1,13 @@
 // Options: sounds, alerts, auto-away, servers and saved passwords. Preferences are saved together
 // with OK, as in the classic dialog; forgetting a saved account happens at once.
 import { useEffect, useState } from 'react';
-import type { Preferences, SavedAccount, ServerConfig, ServerPreset } from '../../../shared/schemas';
+import {
+  RecentCount,
+  type Preferences,
+  type SavedAccount,
+  type ServerConfig,
+  type ServerPreset,
+} from '../../../shared/schemas';
 import { call, errorText } from '../lib/api';
 import { useSession } from '../store/session';
 
@@ -157,6 +163,32 @@ function OptionsForm({ initial, onDone }: { initial: Preferences; onDone: () => 
               checked={draft.pictures.showInContactList}
               onChange={(showInContactList) => update({ pictures: { showInContactList } })}
             />
+            <h3>Message history</h3>
+            <Check
+              label="Keep a history of my conversations"
+              checked={draft.history.keep}
+              onChange={(keep) => update({ history: { ...draft.history, keep } })}
+            />
+            <p className="muted">
+              Conversations are saved on this computer only, where anyone using your account on it can read them. You
+              can leave out a contact, or delete history, in the Message History window.
+            </p>
+            <label className="field field-inline">
+              <span>When a conversation starts, show</span>
+              <select
+                aria-label="Earlier messages to show"
+                value={draft.history.showRecent}
+                disabled={!draft.history.keep}
+                onChange={(e) => {
+                  const parsed = RecentCount.safeParse(Number(e.target.value));
+                  if (parsed.success) update({ history: { ...draft.history, showRecent: parsed.data } });
+                }}
+              >
+                <option value={0}>no earlier messages</option>
+                <option value={5}>the last 5 messages</option>
+                <option value={20}>the last 20 messages</option>
+              </select>
+            </label>
           </div>
         )}
         {tab === 'transfers' && (

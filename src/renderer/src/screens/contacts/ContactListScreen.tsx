@@ -10,6 +10,7 @@ import { contactName, isBlocked, type ListRow, type ListView } from '../../lib/c
 import { contactKey } from '../../lib/contactsState';
 import { dismissNotice, pushNotice, useSession } from '../../store/session';
 import { isOnline } from '../../../../shared/status';
+import { ImportDialog } from '../history/ImportDialog';
 import { OptionsPanel } from '../Options';
 import { ContactTree, type RowAction } from './ContactTree';
 import { AddContactDialog, AddedYouDialog, ConfirmDialog, GroupNameDialog } from './dialogs';
@@ -23,7 +24,8 @@ type Modal =
   | { kind: 'delete-contact'; email: string }
   | { kind: 'options' }
   | { kind: 'picture' }
-  | { kind: 'emoticons' };
+  | { kind: 'emoticons' }
+  | { kind: 'import-history' };
 
 const VIEW_KEY = 'contact-list-view';
 
@@ -71,6 +73,7 @@ export function ContactListScreen(): React.JSX.Element {
               ),
             ),
         },
+        { label: 'View Message History', onSelect: () => report(call('history:open', { contact: contact.email })) },
         { kind: 'separator' },
         blocked
           ? { label: 'Unblock', onSelect: () => report(call('contacts:unblock', { email: contact.email })) }
@@ -127,6 +130,9 @@ export function ContactListScreen(): React.JSX.Element {
       label: 'File',
       items: () => [
         { label: 'Change Display Picture...', onSelect: () => setModal({ kind: 'picture' }) },
+        { label: 'Import Message History...', onSelect: () => setModal({ kind: 'import-history' }) },
+        { label: 'View Message History...', onSelect: () => report(call('history:open', {})) },
+        { kind: 'separator' },
         { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
         { kind: 'separator' },
         { label: 'Sign Out', onSelect: () => report(call('account:sign-out', {})) },
@@ -152,12 +158,13 @@ export function ContactListScreen(): React.JSX.Element {
       label: 'Tools',
       items: () => [
         { label: 'Emoticons...', onSelect: () => setModal({ kind: 'emoticons' }) },
+        { label: 'Message History...', onSelect: () => report(call('history:open', {})) },
         { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
       ],
     },
   ];
 
-  const closeModal = (): void => setModal(null);
+  const closeModal = useCallback((): void => setModal(null), []);
   const pendingAdd = addedYou[0];
   const deleting =
     modal?.kind === 'delete-contact' ? useSession.getState().contacts[contactKey(modal.email)] : undefined;
@@ -257,6 +264,7 @@ export function ContactListScreen(): React.JSX.Element {
           <OptionsPanel onDone={closeModal} />
         </Dialog>
       )}
+      {modal?.kind === 'import-history' && <ImportDialog onClose={closeModal} />}
       {!modal && pendingAdd && <AddedYouDialog key={pendingAdd.email} {...pendingAdd} />}
     </div>
   );

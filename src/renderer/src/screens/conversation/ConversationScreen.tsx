@@ -2,6 +2,7 @@
 // nudge, the input with Send, and the status bar ("X is writing a message...").
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { commands } from '../../../../shared/ipc';
+import type { HistoryRecord } from '../../../../shared/history';
 import type { Participant } from '../../../../shared/schemas';
 import { DisplayPicture, Glyph, StatusIcon } from '../../components/art';
 import { Emoticon } from '../../components/Emoticon';
@@ -190,6 +191,14 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
   const input = useRef<HTMLTextAreaElement>(null);
   const nudgeAllowed = useMemo(() => createRateLimiter(NUDGE_INTERVAL_MS, Date.now), []);
   const typingAllowed = useMemo(() => createRateLimiter(TYPING_INTERVAL_MS, Date.now), []);
+  // The last few messages of earlier conversations, shown greyed above this one.
+  const [earlier, setEarlier] = useState<HistoryRecord[]>([]);
+  useEffect(() => {
+    call('history:recent', { conversationId }).then(
+      (recent) => setEarlier(recent.records),
+      (e: unknown) => systemLine(`Your message history could not be read: ${errorText(e)}`),
+    );
+  }, [conversationId]);
 
   useEffect(() => {
     if (nudges === 0 || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
@@ -311,6 +320,17 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           <Glyph name="send-files" />
           <span>Send Files</span>
         </button>
+        <button
+          type="button"
+          className="tool"
+          onClick={() => {
+            const first = participants[0];
+            call('history:open', first ? { contact: first.email } : {}).catch((e: unknown) => systemLine(errorText(e)));
+          }}
+        >
+          <Glyph name="search" />
+          <span>History</span>
+        </button>
         {only && (
           <button
             type="button"
@@ -329,7 +349,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
       <ToBar participants={participants} />
       <div className="conv-main">
         <div className="conv-left">
-          <Log ownSize={style.size} />
+          <Log ownSize={style.size} earlier={earlier} />
           <div className="format-bar" role="toolbar" aria-label="Formatting">
             <button
               type="button"

@@ -7,6 +7,8 @@ import { textStyle } from '../../lib/format';
 import { useConversation } from '../../store/conversation';
 import { useSession } from '../../store/session';
 import { TransferEntry } from './TransferEntry';
+import type { HistoryRecord } from '../../../../shared/history';
+import { Records } from '../history/HistoryViewer';
 
 const nameOf = (p: { displayName: string; email: string }): string =>
   p.displayName.trim() === '' ? p.email : p.displayName;
@@ -55,7 +57,7 @@ function Message({
   );
 }
 
-export function Log({ ownSize }: { ownSize: number }): React.JSX.Element {
+export function Log({ ownSize, earlier = [] }: { ownSize: number; earlier?: HistoryRecord[] }): React.JSX.Element {
   const entries = useConversation((s) => s.entries);
   const ref = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -64,7 +66,7 @@ export function Log({ ownSize }: { ownSize: number }): React.JSX.Element {
   useEffect(() => {
     const log = ref.current;
     if (log && pinned.current) log.scrollTop = log.scrollHeight;
-  }, [entries]);
+  }, [entries, earlier]);
 
   return (
     <div
@@ -79,6 +81,11 @@ export function Log({ ownSize }: { ownSize: number }): React.JSX.Element {
         pinned.current = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
       }}
     >
+      {earlier.length > 0 && (
+        <div className="log-earlier" aria-label="Earlier messages">
+          <Records records={earlier} />
+        </div>
+      )}
       {entries.map((entry, i) => {
         switch (entry.kind) {
           case 'message':
