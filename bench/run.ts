@@ -9,6 +9,8 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'presence-burst': () => import('./presence-burst'),
   'conversation-throughput': () => import('./conversation-throughput'),
   'engine-memory': () => import('./engine-memory'),
+  'file-transfer': () => import('./file-transfer'),
+  'picture-fetch': () => import('./picture-fetch'),
 };
 
 async function runOne(name: string): Promise<void> {

@@ -463,6 +463,8 @@ class FileReceive extends Transfer {
   private phase: 'offered' | 'receiving' | 'done' = 'offered';
   private sink: FileSink | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Chunks received and not yet written; the first is being written. */
+  private readonly queued: Buffer[] = [];
   private received = 0;
 
   constructor(
@@ -536,8 +538,7 @@ class FileReceive extends Transfer {
   }
 
   chunk(header: P2PHeader, payload: Buffer): void {
-    const sink = this.sink;
-    if (this.phase !== 'receiving' || !sink) {
+    if (this.phase !== 'receiving' || !this.sink) {
       this.fail(new P2PError('malformed', `${this.peer} sent file data before it was accepted`), true);
       return;
     }
@@ -549,17 +550,25 @@ class FileReceive extends Transfer {
       return;
     }
     this.timer?.refresh();
-    const copy = Buffer.from(payload);
-    this.received += copy.length;
-    const received = this.received;
-    this.writing = this.writing.then(async () => {
-      if (this.ended) return;
-      await sink.write(copy);
-      this.progress(received);
-    });
-    this.writing.catch((err: unknown) =>
-      this.fail(new P2PError('io', `Could not save the file: ${String(err)}`, { cause: err }), true),
-    );
+    // The payload is a view of its own MSG's bytes (the frame decoder copies each one out).
+    this.queued.push(payload);
+    if (this.queued.length === 1) this.writing = this.drainQueue(this.sink);
+  }
+
+  /** Writes what arrived, in order, one write at a time. */
+  private async drainQueue(sink: FileSink): Promise<void> {
+    try {
+      while (this.queued.length > 0 && !this.ended) {
+        const chunk = this.queued[0] as Buffer;
+        await sink.write(chunk);
+        this.queued.shift();
+        this.received += chunk.length;
+        this.progress(this.received);
+      }
+    } catch (err) {
+      this.queued.length = 0;
+      this.fail(new P2PError('io', `Could not save the file: ${describe(err)}`, { cause: err }), true);
+    }
   }
 
   complete(header: P2PHeader): void {
