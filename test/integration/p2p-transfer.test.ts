@@ -181,3 +181,42 @@ describe('file transfer', () => {
     }
   });
 });
+
+describe('custom emoticons', () => {
+  it('announces them before the text and the receiver fetches each declared object', async () => {
+    const smile = randomBytes(3000);
+    const wave = randomBytes(1500);
+    const objects = [smile, wave].map((data, i) =>
+      buildMsnObject({ creator: 'alice@example.com', data, type: 2, name: ['smile', 'wave'][i] ?? '' }),
+    );
+    const alice = await peer(server, 'alice', 12, {
+      p2p: { objects: { get: (d) => [smile, wave].find((data) => sha1d(data) === d) } },
+    });
+    const bob = await peer(server, 'bob', 12);
+    const order: string[] = [];
+    bob.client.conversations.on('emoticons', (e) =>
+      order.push(`emoticons ${e.emoticons.map((x) => x.shortcut).join(' ')}`),
+    );
+    bob.client.conversations.on('message', (m) => order.push(`message ${m.text}`));
+    const arrived: P2PEvents['emoticon'][] = [];
+    const both = new Promise<void>((resolve) =>
+      bob.p2p.on('emoticon', (e) => {
+        arrived.push(e);
+        if (arrived.length === 2) resolve();
+      }),
+    );
+    const conversation = alice.client.conversations.open('bob@example.com');
+    alice.client.conversations.send(conversation, 'hi (sm) and (wv)!', DEFAULT_FORMAT, {
+      emoticons: [
+        { shortcut: '(sm)', msnObject: objects[0]?.xml ?? '' },
+        { shortcut: '(wv)', msnObject: objects[1]?.xml ?? '' },
+      ],
+    });
+    await both;
+    expect(order).toEqual(['emoticons (sm) (wv)', 'message hi (sm) and (wv)!']);
+    const byShortcut = new Map(arrived.map((e) => [e.shortcut, e.data]));
+    expect(byShortcut.get('(sm)')?.equals(smile)).toBe(true);
+    expect(byShortcut.get('(wv)')?.equals(wave)).toBe(true);
+    expect(arrived.every((e) => e.from === 'alice@example.com' && e.conversationId !== '')).toBe(true);
+  });
+});
