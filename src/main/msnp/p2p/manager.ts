@@ -135,6 +135,8 @@ interface LinkState {
 }
 
 const BYE_LINGER_MS = 60_000;
+/** Sessions one peer may have open with us on one switchboard; more invitations are declined. */
+const MAX_SESSIONS_PER_LINK = 32;
 const PROGRESS_STEP = 64 * 1024;
 
 /** One SLP session; subclasses are the four roles. */
@@ -644,6 +646,8 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
   private readonly channels = new Map<Switchboard, Channel>();
   private readonly linkStates = new Map<Link, LinkState>();
   private readonly transfers = new Map<string, Transfer>();
+  /** Sends waiting for their switchboard, by transfer id; true once cancelled meanwhile. */
+  private readonly starting = new Map<string, boolean>();
   private readonly fetches = new Map<string, Promise<Buffer>>();
   private readonly queue: QueuedFetch[] = [];
   private running = 0;
@@ -770,16 +774,27 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
         name: source.name,
         size: source.size,
         reason: error.kind,
+        ...(error.by ? { by: error.by } : {}),
         message: error.message,
         bytes: 0,
       });
+    this.starting.set(transferId, false);
     this.linkTo(peer, options.conversationId).then(
       (state) => {
+        const cancelled = this.starting.get(transferId);
+        this.starting.delete(transferId);
+        if (cancelled) {
+          fail(new P2PError('cancelled', 'You cancelled the transfer', { by: 'you' }));
+          return;
+        }
         const transfer = new FileSend(this, state, source, transferId);
         this.transfers.set(transferId, transfer);
         void transfer.start();
       },
-      (err: unknown) => queueMicrotask(() => fail(asP2PError(err))),
+      (err: unknown) => {
+        this.starting.delete(transferId);
+        queueMicrotask(() => fail(asP2PError(err)));
+      },
     );
     return transferId;
   }
@@ -800,7 +815,8 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
   }
 
   cancel(transferId: string): void {
-    this.transfers.get(transferId)?.cancel();
+    if (this.starting.has(transferId)) this.starting.set(transferId, true);
+    else this.transfers.get(transferId)?.cancel();
   }
 
   // --- plumbing used by the sessions ---------------------------------------------------------
@@ -1032,6 +1048,10 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
       this.respond(peer, invite, 603, 'Decline', [['SessionID', String(Number.isSafeInteger(sid) ? sid : 0)]]).catch(
         () => {},
       );
+    if (state.bySid.size >= MAX_SESSIONS_PER_LINK) {
+      await decline();
+      return;
+    }
     if (!Number.isInteger(sid) || sid <= 0 || sid > 0xffffffff || state.bySid.has(sid)) {
       this.handler.error(
         state.link,

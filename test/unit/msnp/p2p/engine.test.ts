@@ -11,6 +11,7 @@ import type { FileSink } from '../../../../src/main/msnp/p2p/files';
 import { encodePacket, Flags, type P2PHeader } from '../../../../src/main/msnp/p2p/header';
 import { P2PManager, type P2PEvents, type P2POptions } from '../../../../src/main/msnp/p2p/manager';
 import { buildMsnObject } from '../../../../src/main/msnp/p2p/msnobj';
+import { encodeFileContext } from '../../../../src/main/msnp/p2p/context';
 import { encodeRequest, SlpContentType } from '../../../../src/main/msnp/p2p/slp';
 import { p2pMime } from '../../../../src/main/msnp/p2p/transport';
 import { pick, randomInt, seeded } from '../random';
@@ -321,6 +322,47 @@ describe('P2P layer between two managers', () => {
     const sid = await accepted;
     inject(bob, 'alice@example.com', encodePacket({ ...slpHeader(0), sessionId: sid, flags: Flags.CLOSE }));
     expect(await failed).toMatchObject({ reason: 'cancelled', by: 'peer' });
+  });
+
+  it('cancels a send before its switchboard is ready without inviting anyone', async () => {
+    const { alice } = pair();
+    const failed = new Promise<P2PEvents['transfer-failed']>((resolve) => alice.p2p.on('transfer-failed', resolve));
+    const id = alice.p2p.sendFile('bob@example.com', {
+      name: 'x',
+      size: 1,
+      open: () => Readable.from([Buffer.alloc(1)]),
+    });
+    alice.p2p.cancel(id);
+    expect(await failed).toMatchObject({ transferId: id, reason: 'cancelled', by: 'you' });
+    await settle();
+    expect(alice.sb.sent).toEqual([]);
+  });
+
+  it('declines invitations beyond a bounded number of open sessions per peer', async () => {
+    const bob = side('bob@example.com');
+    let offers = 0;
+    bob.p2p.on('file-offer', () => offers++);
+    for (let i = 1; i <= 40; i++) {
+      const invite = encodeRequest({
+        method: 'INVITE',
+        to: 'bob@example.com',
+        from: 'mallory@example.com',
+        branch: `{B-${i}}`,
+        callId: `{C-${i}}`,
+        contentType: SlpContentType.SESSION_REQUEST,
+        body: [
+          ['EUF-GUID', '{5D3E02AB-6190-11D3-BBBB-00C04F795683}'],
+          ['SessionID', String(1000 + i)],
+          ['AppID', '2'],
+          ['Context', encodeFileContext({ name: `f${i}`, size: 10 })],
+        ],
+      });
+      inject(bob, 'mallory@example.com', encodePacket({ ...slpHeader(invite.length), identifier: i }, invite));
+    }
+    await settle(50);
+    expect(offers).toBe(32);
+    const declines = bob.sb.sent.filter((p) => p.includes('MSNSLP/1.0 603 Decline'));
+    expect(declines).toHaveLength(8);
   });
 
   it('fails every session when the switchboard closes', async () => {
