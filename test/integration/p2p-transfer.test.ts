@@ -52,6 +52,29 @@ describe.each([12, 9])('display pictures at MSNP%i', (dialect) => {
     expect(sha1d(data)).toBe(bob.picture?.object.sha1d);
   });
 
+  it('follows a changed picture live, and its removal', async () => {
+    let current = randomBytes(4000);
+    const bob = await peer(server, 'bob', dialect, {
+      picture: current,
+      p2p: { objects: { get: (d) => (sha1d(current) === d ? current : undefined) } },
+    });
+    const alice = await peer(server, 'alice', dialect);
+    const next = randomBytes(6000);
+    const object = buildMsnObject({ creator: 'bob@example.com', data: next, type: 3 });
+    const changed = new Promise<string | undefined>((resolve) =>
+      alice.client.on('presence', (c) => c.email === 'bob@example.com' && resolve(c.msnObject)),
+    );
+    current = next;
+    await bob.client.setMsnObject(object.xml);
+    expect(await changed).toBe(object.xml);
+    expect((await alice.p2p.fetchObject(object.xml)).equals(next)).toBe(true);
+    const removed = new Promise<string | undefined>((resolve) =>
+      alice.client.on('presence', (c) => c.email === 'bob@example.com' && resolve(c.msnObject)),
+    );
+    await bob.client.setMsnObject(undefined);
+    expect(await removed).toBeUndefined();
+  });
+
   it('is refused an object the owner does not publish, without retrying', async () => {
     await peer(server, 'bob', dialect, { picture: randomBytes(100) });
     const alice = await peer(server, 'alice', dialect);

@@ -137,6 +137,8 @@ interface LinkState {
 const BYE_LINGER_MS = 60_000;
 /** Sessions one peer may have open with us on one switchboard; more invitations are declined. */
 const MAX_SESSIONS_PER_LINK = 32;
+/** Received file data waiting for the disk, at most. */
+const MAX_UNWRITTEN_BYTES = 16 * 1024 * 1024;
 const PROGRESS_STEP = 64 * 1024;
 
 /** One SLP session; subclasses are the four roles. */
@@ -467,6 +469,7 @@ class FileReceive extends Transfer {
   private writing: Promise<void> = Promise.resolve();
   /** Chunks received and not yet written; the first is being written. */
   private readonly queued: Buffer[] = [];
+  private queuedBytes = 0;
   private received = 0;
 
   constructor(
@@ -552,8 +555,15 @@ class FileReceive extends Transfer {
       return;
     }
     this.timer?.refresh();
+    // The sender is paced by the server, not by us: if the disk falls this far behind, give up
+    // rather than hold the file in memory.
+    if (this.queuedBytes + payload.length > MAX_UNWRITTEN_BYTES) {
+      this.fail(new P2PError('io', 'The file could not be written as fast as it arrived'), true);
+      return;
+    }
     // The payload is a view of its own MSG's bytes (the frame decoder copies each one out).
     this.queued.push(payload);
+    this.queuedBytes += payload.length;
     if (this.queued.length === 1) this.writing = this.drainQueue(this.sink);
   }
 
@@ -564,6 +574,7 @@ class FileReceive extends Transfer {
         const chunk = this.queued[0] as Buffer;
         await sink.write(chunk);
         this.queued.shift();
+        this.queuedBytes -= chunk.length;
         this.received += chunk.length;
         this.progress(this.received);
       }

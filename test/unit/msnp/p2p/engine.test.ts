@@ -307,6 +307,33 @@ describe('P2P layer between two managers', () => {
     expect(sink.aborted).toBe(true);
   });
 
+  it('gives up, instead of buffering the file, when the disk falls far behind', async () => {
+    const { alice, bob } = pair();
+    const stuck: FileSink = {
+      write: () => new Promise(() => {}),
+      finish: () => Promise.resolve(''),
+      abort: () => Promise.resolve(),
+    };
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, stuck));
+    const failed = new Promise<P2PEvents['transfer-failed']>((resolve) => bob.p2p.on('transfer-failed', resolve));
+    const block = Buffer.alloc(64 * 1024);
+    const size = 20 * 1024 * 1024;
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'big',
+      size,
+      open: () =>
+        Readable.from(
+          (function* () {
+            for (let at = 0; at < size; at += block.length) yield block;
+          })(),
+        ),
+    });
+    expect(await failed).toMatchObject({
+      reason: 'io',
+      message: 'The file could not be written as fast as it arrived',
+    });
+  });
+
   it('treats a close flag (0x40) on the session as a cancel by the peer', async () => {
     const { alice, bob } = pair();
     const sink = memorySink();
