@@ -261,7 +261,8 @@ class ObjectFetch extends Session {
     readonly object: MsnObject,
   ) {
     super(manager, state, randomSessionId(), newGuid());
-    this.maxMessageBytes = object.size;
+    // At least the 4-byte data preparation message.
+    this.maxMessageBytes = Math.max(4, object.size);
     this.result = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -456,6 +457,7 @@ class FileSend extends Transfer {
 
   override end(): void {
     this.cancelStream?.(new P2PError('cancelled', 'The transfer ended'));
+    if (this.phase !== 'sent') this.dataAck?.cancel();
     super.end();
   }
 

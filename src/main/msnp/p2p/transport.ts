@@ -273,6 +273,8 @@ export interface AckExpectation {
   readonly acked: Promise<void>;
   /** Starts (or restarts) the time limit. */
   arm(ms: number): void;
+  /** Stops waiting (the session ended); `acked` then never settles. */
+  cancel(): void;
   /**
    * Set the moment the ack arrives, before `acked` settles: a packet read in the same chunk
    * (the peer's BYE right after its ack) can rely on it.
@@ -374,6 +376,10 @@ export class Link {
     return {
       acked,
       arm,
+      cancel: () => {
+        clearTimeout(entry.timer);
+        if (this.acks.get(identifier) === entry) this.acks.delete(identifier);
+      },
       get received() {
         return entry.received;
       },
