@@ -524,5 +524,5 @@ describe('hostile and malformed packets', () => {
       expect(Buffer.isBuffer(result) || result instanceof P2PError).toBe(true);
       for (const e of [...alice.errors, ...bob.errors]) expect(e).toBeInstanceOf(P2PError);
     }
-  });
+  }, 60_000);
 });
