@@ -203,3 +203,24 @@ it(
   },
   CLI_TIMEOUT_MS,
 );
+
+it(
+  'reports files as impossible at MSNP8, which has no P2P',
+  async () => {
+    const work = await tempDir();
+    await writeFile(join(work, 'notes.txt'), 'hello');
+    const bob = cli('bob', 12, '--accept-files', work, '--stay', '60');
+    await bob.until((l) => l['event'] === 'signed-in');
+    const alice = cli('alice', 8, '--send-file', `bob@example.com:${join(work, 'notes.txt')}`);
+    expect(await alice.exited).toBe(4);
+    expect(alice.lines).toContainEqual({
+      event: 'file-sent',
+      to: 'bob@example.com',
+      name: 'notes.txt',
+      bytes: 0,
+      accepted: false,
+      reason: 'Display pictures and file transfers need MSNP9 or later',
+    });
+  },
+  CLI_TIMEOUT_MS,
+);

@@ -16,7 +16,9 @@ export interface Command {
  */
 export function statusCommand(dialect: number, status: SettableStatus, clientId: number, msnObject?: string): Command {
   if (dialect < 8) return { name: 'CHG', params: [status] };
-  if (dialect < 9 || msnObject === undefined) return { name: 'CHG', params: [status, clientId] };
+  // MSNP2P (the top four bits, P2P.md §2.5) needs ack mode D, which only MSNP9+ switchboards take.
+  if (dialect < 9) return { name: 'CHG', params: [status, (clientId & 0x0fffffff) >>> 0] };
+  if (msnObject === undefined) return { name: 'CHG', params: [status, clientId] };
   return { name: 'CHG', params: [status, clientId, percentEncode(msnObject)] };
 }
 

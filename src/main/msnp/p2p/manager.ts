@@ -50,6 +50,11 @@ export interface ObjectProvider {
 export interface P2POptions {
   /** Our own account, lower case. */
   readonly email: string;
+  /**
+   * The negotiated dialect number: P2P needs MSNP9+ (switchboards take ack mode D only from
+   * then on), so below it nothing is sent and packets are ignored.
+   */
+  readonly dialect?: () => number | undefined;
   readonly objects?: ObjectProvider;
   /** Time for the peer's P2P acks and SLP answers. Default 30 s. */
   readonly ackTimeoutMs?: number;
@@ -926,6 +931,9 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
 
   /** The link to `peer` on the conversation's switchboard, opening one if needed. */
   private async linkTo(peer: string, conversationId: string | undefined): Promise<LinkState> {
+    if (this.belowMsnp9) {
+      throw new P2PError('unavailable', 'Display pictures and file transfers need MSNP9 or later');
+    }
     const id = conversationId ?? this.conversations.open(peer);
     let switchboard: Switchboard;
     try {
@@ -987,8 +995,14 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
     for (const session of [...state.bySid.values()]) session.fail(error, false);
   }
 
+  private get belowMsnp9(): boolean {
+    const dialect = this.options.dialect?.();
+    return dialect !== undefined && dialect < 9;
+  }
+
   /** Every P2P packet from the conversations. Never throws. */
   private receive(conversationId: string, from: string, payload: Buffer, switchboard: Switchboard): void {
+    if (this.belowMsnp9) return;
     try {
       const sep = payload.indexOf('\r\n\r\n');
       if (sep < 0) return;
