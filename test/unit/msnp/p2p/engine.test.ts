@@ -216,6 +216,17 @@ describe('P2P layer between two managers', () => {
     expect(Buffer.concat(sink.bytes).equals(file)).toBe(true);
   });
 
+  it('sends an empty file', async () => {
+    const { alice, bob } = pair();
+    const sink = memorySink();
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, sink));
+    const done = new Promise<P2PEvents['transfer-completed']>((resolve) => bob.p2p.on('transfer-completed', resolve));
+    const sent = new Promise<P2PEvents['transfer-completed']>((resolve) => alice.p2p.on('transfer-completed', resolve));
+    alice.p2p.sendFile('bob@example.com', { name: 'empty.txt', size: 0, open: () => Readable.from([]) });
+    expect(await done).toMatchObject({ name: 'empty.txt', size: 0, file: 'memory' });
+    expect(await sent).toMatchObject({ size: 0 });
+  });
+
   it("counts a transfer as complete when the receiver's ack and BYE overtake the server's ACKs", async () => {
     const { alice, bob } = pair();
     alice.sb.ackDelayMs = 100;
