@@ -243,3 +243,20 @@ describe('custom emoticons', () => {
     expect(arrived.every((e) => e.from === 'alice@example.com' && e.conversationId !== '')).toBe(true);
   });
 });
+
+describe('custom emoticon announcements that cannot be sent', () => {
+  it('are refused before anything is queued', async () => {
+    const alice = await peer(server, 'alice', 12);
+    const conversation = alice.client.conversations.open('bob@example.com');
+    const xml = buildMsnObject({ creator: 'alice@example.com', data: randomBytes(10), type: 2 }).xml;
+    const many = Array.from({ length: 12 }, (_, i) => ({ shortcut: `(e${i})`, msnObject: xml }));
+    expect(() => alice.client.conversations.send(conversation, 'hi', DEFAULT_FORMAT, { emoticons: many })).toThrow(
+      'Too many custom emoticons in one message',
+    );
+    expect(() =>
+      alice.client.conversations.send(conversation, 'hi', DEFAULT_FORMAT, {
+        emoticons: [{ shortcut: 'far too long', msnObject: xml }],
+      }),
+    ).toThrow(/not an emoticon shortcut/);
+  });
+});
