@@ -61,26 +61,32 @@ export function encodePacket(
   const at = prefix.length;
   buf.writeUInt32LE(header.sessionId, at);
   buf.writeUInt32LE(header.identifier, at + 4);
-  buf.writeBigUInt64LE(u64(header.offset), at + 8);
-  buf.writeBigUInt64LE(u64(header.totalSize), at + 16);
+  writeU64(buf, header.offset, at + 8);
+  writeU64(buf, header.totalSize, at + 16);
   buf.writeUInt32LE(header.length, at + 24);
   buf.writeUInt32LE(header.flags >>> 0, at + 28);
   buf.writeUInt32LE(header.ackIdentifier >>> 0, at + 32);
   buf.writeUInt32LE(header.ackUniqueId >>> 0, at + 36);
-  buf.writeBigUInt64LE(u64(header.ackDataSize), at + 40);
+  writeU64(buf, header.ackDataSize, at + 40);
   payload.copy(buf, at + HEADER_BYTES);
   buf.writeUInt32BE(footer >>> 0, at + HEADER_BYTES + payload.length);
   return buf;
 }
 
-function u64(value: number): bigint {
+const TWO_32 = 0x100000000;
+/** The high word of Number.MAX_SAFE_INTEGER (2^53 − 1). */
+const MAX_SAFE_HIGH = 0x1fffff;
+
+// Two 32-bit halves rather than BigInt: this runs for every packet of a transfer.
+function writeU64(buf: Buffer, value: number, at: number): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a 64-bit size: ${value}`);
-  return BigInt(value);
+  buf.writeUInt32LE(value % TWO_32, at);
+  buf.writeUInt32LE(Math.floor(value / TWO_32), at + 4);
 }
 
 function readU64(buf: Buffer, at: number): number | undefined {
-  const v = buf.readBigUInt64LE(at);
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(v);
+  const high = buf.readUInt32LE(at + 4);
+  return high > MAX_SAFE_HIGH ? undefined : high * TWO_32 + buf.readUInt32LE(at);
 }
 
 /**

@@ -197,6 +197,11 @@ describe('P2P v1 packets', () => {
     const decoded = decodePacket(big);
     expect(decoded.ok && decoded.packet.header.offset).toBe(5 * 2 ** 32);
     expect(() => encodePacket(header({ totalSize: 2 ** 64 }))).toThrow(RangeError);
+    const largest = decodePacket(encodePacket(header({ totalSize: Number.MAX_SAFE_INTEGER })));
+    expect(largest.ok && largest.packet.header.totalSize).toBe(Number.MAX_SAFE_INTEGER);
+    const beyondSafe = encodePacket(header({}));
+    beyondSafe.writeBigUInt64LE(2n ** 53n, 16);
+    expect(decodePacket(beyondSafe)).toEqual({ ok: false, error: 'number-too-large' });
   });
 
   it('refuses packets whose lengths disagree, whose chunk lies beyond the total, or whose sizes overflow', () => {
