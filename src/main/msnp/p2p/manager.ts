@@ -973,7 +973,7 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
     }
     let state = channel.links.get(peer);
     if (!state) {
-      const link = new Link(peer, this.self, channel.scheduler, this.handler);
+      const link = new Link(peer, channel.scheduler, this.handler);
       state = { link, channel, conversationId, bySid: new Map(), byCall: new Map(), v2Reported: false };
       channel.links.set(peer, state);
       this.linkStates.set(link, state);

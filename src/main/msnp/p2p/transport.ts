@@ -307,7 +307,6 @@ export class Link {
 
   constructor(
     readonly peer: string,
-    readonly self: string,
     readonly scheduler: ChannelScheduler,
     private readonly handler: LinkHandler,
   ) {

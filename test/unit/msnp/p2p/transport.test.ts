@@ -46,7 +46,7 @@ const handler: LinkHandler = { slp: () => {}, session: () => undefined, error: (
 function setup(window = 4): { channel: ControlledChannel; link: Link } {
   const channel = new ControlledChannel();
   const scheduler = new ChannelScheduler(channel, window);
-  return { channel, link: new Link('bob@example.com', 'alice@example.com', scheduler, handler) };
+  return { channel, link: new Link('bob@example.com', scheduler, handler) };
 }
 
 const sessionOf = (p: Buffer): number => p.readUInt32LE(p.indexOf('\r\n\r\n') + 4);
