@@ -450,7 +450,12 @@ class FileSend extends Transfer {
       this.completed();
       this.linger();
     } catch (err) {
-      this.fail(asP2PError(err), !(err instanceof P2PError && err.kind === 'closed'));
+      // Anything but the transport's own errors comes from opening the file.
+      const error =
+        err instanceof P2PError
+          ? err
+          : new P2PError('io', `Could not read ${this.source.name}: ${describe(err)}`, { cause: err });
+      this.fail(error, error.kind !== 'closed');
     }
   }
 

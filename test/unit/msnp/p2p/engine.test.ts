@@ -216,6 +216,22 @@ describe('P2P layer between two managers', () => {
     expect(Buffer.concat(sink.bytes).equals(file)).toBe(true);
   });
 
+  it('reports a file that cannot be read once accepted as an io failure on both sides', async () => {
+    const { alice, bob } = pair();
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, memorySink()));
+    const sent = new Promise<P2PEvents['transfer-failed']>((resolve) => alice.p2p.on('transfer-failed', resolve));
+    const received = new Promise<P2PEvents['transfer-failed']>((resolve) => bob.p2p.on('transfer-failed', resolve));
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'gone.txt',
+      size: 5,
+      open: () => {
+        throw new Error('ENOENT: no such file');
+      },
+    });
+    expect(await sent).toMatchObject({ reason: 'io', message: 'Could not read gone.txt: ENOENT: no such file' });
+    expect(await received).toMatchObject({ reason: 'cancelled', by: 'peer' });
+  });
+
   it('sends an empty file', async () => {
     const { alice, bob } = pair();
     const sink = memorySink();
