@@ -392,6 +392,34 @@ describe('P2P layer between two managers', () => {
     expect(alice.sb.sent).toEqual([]);
   });
 
+  it('declines applications it does not implement (webcam) and objects it does not publish', async () => {
+    const bob = side('bob@example.com', { objects: { get: () => undefined } });
+    const invite = (guid: string, sid: number, context: string): void => {
+      const bytes = encodeRequest({
+        method: 'INVITE',
+        to: 'bob@example.com',
+        from: 'alice@example.com',
+        branch: `{B-${sid}}`,
+        callId: `{C-${sid}}`,
+        contentType: SlpContentType.SESSION_REQUEST,
+        body: [
+          ['EUF-GUID', guid],
+          ['SessionID', String(sid)],
+          ['AppID', '4'],
+          ['Context', context],
+        ],
+      });
+      inject(bob, 'alice@example.com', encodePacket({ ...slpHeader(bytes.length), identifier: sid }, bytes));
+    };
+    invite('{4BD96FC0-AB17-4425-A14A-439185962DC8}', 11, 'AAAA');
+    const picture = buildMsnObject({ creator: 'bob@example.com', data: randomBytes(10), type: 3 });
+    invite('{A4268EEC-FEC5-49E5-95C3-F126696BDBF6}', 12, Buffer.from(`${picture.xml}\0`).toString('base64'));
+    await settle();
+    const declines = bob.sb.sent.map((p) => p.toString('latin1')).filter((t) => t.includes('603 Decline'));
+    expect(declines.map((t) => /Call-ID: (\S+)/.exec(t)?.[1])).toEqual(['{C-11}', '{C-12}']);
+    expect(declines.every((t) => /SessionID: 1[12]\r\n/.test(t))).toBe(true);
+  });
+
   it('declines invitations beyond a bounded number of open sessions per peer', async () => {
     const bob = side('bob@example.com');
     let offers = 0;
