@@ -105,7 +105,7 @@ async function oneMessage(pair: Pair): Promise<void> {
 }
 
 /** A raw switchboard connection: MSNP lines in and out, nothing else. */
-class RawSb {
+export class RawSb {
   private readonly decoder = new FrameDecoder({ payloadRule: serverToClientPayload });
   private trid = 0;
   onFrame: (frame: Frame) => void = () => {};
@@ -144,7 +144,7 @@ class RawSb {
 }
 
 /** Signed in on the notification server with the engine's login, then only raw commands. */
-async function rawSession(fixture: Fixture, email: string): Promise<MsnpConnection> {
+export async function rawSession(fixture: Fixture, email: string): Promise<MsnpConnection> {
   const { dispatch, nexus, ca } = fixture.addresses;
   const { connection } = await login({
     ...splitAddress(dispatch),

@@ -4,6 +4,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { MessengerClient } from '../src/main/msnp/client';
 import { encodeCommand, FrameDecoder, serverToClientPayload } from '../src/main/msnp/codec';
 import { DEFAULT_FORMAT } from '../src/main/msnp/format';
+import { P2PManager, P2P_CLIENT_ID } from '../src/main/msnp/p2p/manager';
+import { buildMsnObject, MsnObjectType } from '../src/main/msnp/p2p/msnobj';
 import type { SettableStatus } from '../src/shared/schemas';
 import { startServer, type RunningServer } from '../test/server/index';
 import { clientOptions, type FixtureReply, type FixtureRequest, type FixtureResults } from './fixture';
@@ -27,11 +29,26 @@ function running(): RunningServer {
   return server;
 }
 
-async function signIn(emails: readonly string[]): Promise<FixtureResults['sign-in']> {
+/** A client that advertises and serves a picture of `size` bytes, different for every account. */
+function withPicture(email: string, size: number): MessengerClient {
+  const data = Buffer.alloc(size, email);
+  const object = buildMsnObject({ creator: email, data, type: MsnObjectType.PICTURE });
+  const client = new MessengerClient(
+    clientOptions(running(), email, { clientId: P2P_CLIENT_ID, msnObject: object.xml }),
+  );
+  new P2PManager(client.conversations, { email, objects: { get: (d) => (d === object.sha1d ? data : undefined) } });
+  return client;
+}
+
+async function signIn(emails: readonly string[], pictureBytes?: number): Promise<FixtureResults['sign-in']> {
   for (let i = 0; i < emails.length; i += SIGN_IN_BATCH) {
     const batch = emails
       .slice(i, i + SIGN_IN_BATCH)
-      .map((email) => new MessengerClient(clientOptions(running(), email)));
+      .map((email) =>
+        pictureBytes === undefined
+          ? new MessengerClient(clientOptions(running(), email))
+          : withPicture(email, pictureBytes),
+      );
     await Promise.all(batch.map((c) => c.signIn()));
     clients.push(...batch);
   }
@@ -150,7 +167,7 @@ async function handle(request: FixtureRequest): Promise<unknown> {
       return { dispatch: server.dispatch, nexus: server.nexus, ca: server.ca };
     }
     case 'sign-in':
-      return signIn(request.emails);
+      return signIn(request.emails, request.pictureBytes);
     case 'relay':
       return relay();
     case 'churn':

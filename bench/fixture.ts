@@ -19,8 +19,11 @@ export interface FixtureAddresses {
 /** What the parent asks of the child; each is answered with its `FixtureResults` entry. */
 export type FixtureRequest =
   | { op: 'start'; options: FixtureOptions }
-  /** Signs these accounts in (MSNP12), a few at a time. */
-  | { op: 'sign-in'; emails: string[] }
+  /**
+   * Signs these accounts in (MSNP12), a few at a time. With `pictureBytes` each advertises a
+   * display picture of that size (its own bytes) and serves it over MSNP2P.
+   */
+  | { op: 'sign-in'; emails: string[]; pictureBytes?: number }
   /**
    * A TCP relay to the notification server, for the one client being measured to sign in
    * through. It records the presence lines it relays during `churn`, for `replay`.

@@ -13,6 +13,8 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'history-insert': () => import('./history-insert'),
   'history-search': () => import('./history-search'),
   'history-open': () => import('./history-open'),
+  'file-transfer': () => import('./file-transfer'),
+  'picture-fetch': () => import('./picture-fetch'),
 };
 
 async function runOne(name: string): Promise<void> {

@@ -56,6 +56,7 @@ export class P2PTasks {
   ) {
     this.p2p = new P2PManager(client.conversations, {
       email: client.email,
+      dialect: () => client.dialect,
       objects: { get: (sha1d) => (picture && sha1d === picture.object.sha1d ? picture.data : undefined) },
     });
     this.p2p.on('file-offer', (offer) => this.onOffer(offer));

@@ -52,6 +52,29 @@ describe.each([12, 9])('display pictures at MSNP%i', (dialect) => {
     expect(sha1d(data)).toBe(bob.picture?.object.sha1d);
   });
 
+  it('follows a changed picture live, and its removal', async () => {
+    let current = randomBytes(4000);
+    const bob = await peer(server, 'bob', dialect, {
+      picture: current,
+      p2p: { objects: { get: (d) => (sha1d(current) === d ? current : undefined) } },
+    });
+    const alice = await peer(server, 'alice', dialect);
+    const next = randomBytes(6000);
+    const object = buildMsnObject({ creator: 'bob@example.com', data: next, type: 3 });
+    const changed = new Promise<string | undefined>((resolve) =>
+      alice.client.on('presence', (c) => c.email === 'bob@example.com' && resolve(c.msnObject)),
+    );
+    current = next;
+    await bob.client.setMsnObject(object.xml);
+    expect(await changed).toBe(object.xml);
+    expect((await alice.p2p.fetchObject(object.xml)).equals(next)).toBe(true);
+    const removed = new Promise<string | undefined>((resolve) =>
+      alice.client.on('presence', (c) => c.email === 'bob@example.com' && resolve(c.msnObject)),
+    );
+    await bob.client.setMsnObject(undefined);
+    expect(await removed).toBeUndefined();
+  });
+
   it('is refused an object the owner does not publish, without retrying', async () => {
     await peer(server, 'bob', dialect, { picture: randomBytes(100) });
     const alice = await peer(server, 'alice', dialect);
@@ -179,5 +202,61 @@ describe('file transfer', () => {
       const got = completed.find((c) => c.name === name);
       expect(sha256(await readFile(got?.file ?? ''))).toBe(f.sha256);
     }
+  });
+});
+
+describe('custom emoticons', () => {
+  it('announces them before the text and the receiver fetches each declared object', async () => {
+    const smile = randomBytes(3000);
+    const wave = randomBytes(1500);
+    const objects = [smile, wave].map((data, i) =>
+      buildMsnObject({ creator: 'alice@example.com', data, type: 2, name: ['smile', 'wave'][i] ?? '' }),
+    );
+    const alice = await peer(server, 'alice', 12, {
+      p2p: { objects: { get: (d) => [smile, wave].find((data) => sha1d(data) === d) } },
+    });
+    const bob = await peer(server, 'bob', 12);
+    const order: string[] = [];
+    bob.client.conversations.on('emoticons', (e) =>
+      order.push(`emoticons ${e.emoticons.map((x) => x.shortcut).join(' ')}`),
+    );
+    bob.client.conversations.on('message', (m) => order.push(`message ${m.text}`));
+    const arrived: P2PEvents['emoticon'][] = [];
+    const both = new Promise<void>((resolve) =>
+      bob.p2p.on('emoticon', (e) => {
+        arrived.push(e);
+        if (arrived.length === 2) resolve();
+      }),
+    );
+    const conversation = alice.client.conversations.open('bob@example.com');
+    alice.client.conversations.send(conversation, 'hi (sm) and (wv)!', DEFAULT_FORMAT, {
+      emoticons: [
+        { shortcut: '(sm)', msnObject: objects[0]?.xml ?? '' },
+        { shortcut: '(wv)', msnObject: objects[1]?.xml ?? '' },
+      ],
+    });
+    await both;
+    expect(order).toEqual(['emoticons (sm) (wv)', 'message hi (sm) and (wv)!']);
+    const byShortcut = new Map(arrived.map((e) => [e.shortcut, e.data]));
+    expect(byShortcut.get('(sm)')?.equals(smile)).toBe(true);
+    expect(byShortcut.get('(wv)')?.equals(wave)).toBe(true);
+    expect(arrived.every((e) => e.from === 'alice@example.com' && e.conversationId !== '')).toBe(true);
+  });
+});
+
+describe('custom emoticon announcements that cannot be sent', () => {
+  it('are refused before anything is queued', async () => {
+    const alice = await peer(server, 'alice', 12);
+    const conversation = alice.client.conversations.open('bob@example.com');
+    const xml = buildMsnObject({ creator: 'alice@example.com', data: randomBytes(10), type: 2 }).xml;
+    const many = Array.from({ length: 12 }, (_, i) => ({ shortcut: `(e${i})`, msnObject: xml }));
+    expect(() => alice.client.conversations.send(conversation, 'hi', DEFAULT_FORMAT, { emoticons: many })).toThrow(
+      'Too many custom emoticons in one message',
+    );
+    expect(() =>
+      alice.client.conversations.send(conversation, 'hi', DEFAULT_FORMAT, {
+        emoticons: [{ shortcut: 'far too long', msnObject: xml }],
+      }),
+    ).toThrow(/not an emoticon shortcut/);
   });
 });

@@ -223,6 +223,7 @@ export class SessionService {
     conversations.attach(client.conversations);
     const p2p = new P2PManager(client.conversations, {
       email: client.email,
+      dialect: () => client.dialect,
       objects: this.deps.media.provider(client.email),
     });
     this.p2pLayer = p2p;

@@ -58,6 +58,7 @@ export async function startDemoBot(server: ServerConfig, email: string, password
   });
   const p2p = new P2PManager(client.conversations, {
     email,
+    dialect: () => client.dialect,
     objects: { get: (sha1d) => (sha1d === shown.object.sha1d ? shown.data : undefined) },
   });
   const received = await mkdtemp(join(tmpdir(), 'revival-demo-buddy-'));

@@ -24,7 +24,10 @@ export function statusCommand(
 ): Command {
   const row = dialectOf(dialect);
   if (!row.syntax.clientIdInChg) return { name: 'CHG', params: [status] };
-  if (!row.capabilities.msnObjects || msnObject === undefined) return { name: 'CHG', params: [status, clientId] };
+  // MSNP2P (the top four bits, P2P.md §2.5) needs ack mode D and MSN objects, which only
+  // dialects with MSN objects have: elsewhere the P2P bits would promise what cannot happen.
+  if (!row.capabilities.msnObjects) return { name: 'CHG', params: [status, (clientId & 0x0fffffff) >>> 0] };
+  if (msnObject === undefined) return { name: 'CHG', params: [status, clientId] };
   return { name: 'CHG', params: [status, clientId, percentEncode(msnObject)] };
 }
 

@@ -99,9 +99,13 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
     return !this.closed && !this.socket.destroyed;
   }
 
-  /** Whether the socket's write buffer is full: bulk senders wait for `drain` before writing more. */
+  /**
+   * Whether the socket's write buffer holds its high-water mark or more: bulk senders wait for
+   * `drain` (sure to follow then) or for replies before writing more. Unlike `writableNeedDrain`
+   * it clears as soon as the buffer is below the mark again, without waiting for it to empty.
+   */
   get congested(): boolean {
-    return this.socket.writableNeedDrain;
+    return this.socket.writableLength >= this.socket.writableHighWaterMark;
   }
 
   /** Sends a command with a fresh TrID and returns that TrID. Throws a `state` error when closed. */

@@ -7,7 +7,14 @@ import type { SwitchboardInvitation, SwitchboardTicket } from './events';
 import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
 import { parseMime } from './codec';
-import { buildNudgePayload, buildTextPayload, buildTypingPayload, parseMessage, splitText } from './format';
+import {
+  MAX_PAYLOAD_BYTES,
+  buildNudgePayload,
+  buildTextPayload,
+  buildTypingPayload,
+  parseMessage,
+  splitText,
+} from './format';
 import { buildEmoticonPayload, parseEmoticonBody, type EmoticonDeclaration } from './p2p/emoticons';
 import { Switchboard } from './switchboard';
 
@@ -190,8 +197,17 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     const parts = splitText(text, format);
     if (parts.length === 0) throw new MsnpError('state', 'There is nothing to send');
     if (options.emoticons && options.emoticons.length > 0) {
+      let payload: Buffer;
+      try {
+        payload = buildEmoticonPayload(options.emoticons);
+      } catch (err) {
+        throw new MsnpError('invalid', err instanceof Error ? err.message : String(err));
+      }
+      if (payload.length > MAX_PAYLOAD_BYTES) {
+        throw new MsnpError('invalid', 'Too many custom emoticons in one message');
+      }
       conv.queue.push({
-        payload: buildEmoticonPayload(options.emoticons),
+        payload,
         ack: 'N',
         attempts: 0,
         sentOn: undefined,

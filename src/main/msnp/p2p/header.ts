@@ -45,32 +45,48 @@ export type PacketError = 'too-short' | 'length-mismatch' | 'too-large' | 'offse
 export type DecodeResult =
   { readonly ok: true; readonly packet: P2PPacket } | { readonly ok: false; readonly error: PacketError };
 
-/** Encodes one packet. Throws a RangeError for values that do not fit their fields. */
-export function encodePacket(header: P2PHeader, payload: Buffer = Buffer.alloc(0), footer = 0): Buffer {
+/**
+ * Encodes one packet, after `prefix` (the MIME header block) when given, in one allocation.
+ * Throws a RangeError for values that do not fit their fields.
+ */
+export function encodePacket(
+  header: P2PHeader,
+  payload: Buffer = Buffer.alloc(0),
+  footer = 0,
+  prefix: Buffer = Buffer.alloc(0),
+): Buffer {
   if (payload.length !== header.length) throw new RangeError('payload length differs from the header');
-  const buf = Buffer.alloc(HEADER_BYTES + payload.length + FOOTER_BYTES);
-  buf.writeUInt32LE(header.sessionId, 0);
-  buf.writeUInt32LE(header.identifier, 4);
-  buf.writeBigUInt64LE(u64(header.offset), 8);
-  buf.writeBigUInt64LE(u64(header.totalSize), 16);
-  buf.writeUInt32LE(header.length, 24);
-  buf.writeUInt32LE(header.flags >>> 0, 28);
-  buf.writeUInt32LE(header.ackIdentifier >>> 0, 32);
-  buf.writeUInt32LE(header.ackUniqueId >>> 0, 36);
-  buf.writeBigUInt64LE(u64(header.ackDataSize), 40);
-  payload.copy(buf, HEADER_BYTES);
-  buf.writeUInt32BE(footer >>> 0, HEADER_BYTES + payload.length);
+  const buf = Buffer.allocUnsafe(prefix.length + HEADER_BYTES + payload.length + FOOTER_BYTES);
+  prefix.copy(buf, 0);
+  const at = prefix.length;
+  buf.writeUInt32LE(header.sessionId, at);
+  buf.writeUInt32LE(header.identifier, at + 4);
+  writeU64(buf, header.offset, at + 8);
+  writeU64(buf, header.totalSize, at + 16);
+  buf.writeUInt32LE(header.length, at + 24);
+  buf.writeUInt32LE(header.flags >>> 0, at + 28);
+  buf.writeUInt32LE(header.ackIdentifier >>> 0, at + 32);
+  buf.writeUInt32LE(header.ackUniqueId >>> 0, at + 36);
+  writeU64(buf, header.ackDataSize, at + 40);
+  payload.copy(buf, at + HEADER_BYTES);
+  buf.writeUInt32BE(footer >>> 0, at + HEADER_BYTES + payload.length);
   return buf;
 }
 
-function u64(value: number): bigint {
+const TWO_32 = 0x100000000;
+/** The high word of Number.MAX_SAFE_INTEGER (2^53 − 1). */
+const MAX_SAFE_HIGH = 0x1fffff;
+
+// Two 32-bit halves rather than BigInt: this runs for every packet of a transfer.
+function writeU64(buf: Buffer, value: number, at: number): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a 64-bit size: ${value}`);
-  return BigInt(value);
+  buf.writeUInt32LE(value % TWO_32, at);
+  buf.writeUInt32LE(Math.floor(value / TWO_32), at + 4);
 }
 
 function readU64(buf: Buffer, at: number): number | undefined {
-  const v = buf.readBigUInt64LE(at);
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(v);
+  const high = buf.readUInt32LE(at + 4);
+  return high > MAX_SAFE_HIGH ? undefined : high * TWO_32 + buf.readUInt32LE(at);
 }
 
 /**
@@ -129,18 +145,23 @@ export function needsAck(flags: number): boolean {
 }
 
 /** The ack of a complete message (P2P.md §3.5); `identifier` is the acker's own next identifier. */
-export function ackFor(acked: P2PHeader, identifier: number): Buffer {
-  return encodePacket({
-    sessionId: acked.sessionId,
-    identifier,
-    offset: 0,
-    totalSize: acked.totalSize,
-    length: 0,
-    flags: Flags.ACK,
-    ackIdentifier: acked.identifier,
-    ackUniqueId: acked.ackIdentifier,
-    ackDataSize: acked.totalSize,
-  });
+export function ackFor(acked: P2PHeader, identifier: number, prefix?: Buffer): Buffer {
+  return encodePacket(
+    {
+      sessionId: acked.sessionId,
+      identifier,
+      offset: 0,
+      totalSize: acked.totalSize,
+      length: 0,
+      flags: Flags.ACK,
+      ackIdentifier: acked.identifier,
+      ackUniqueId: acked.ackIdentifier,
+      ackDataSize: acked.totalSize,
+    },
+    Buffer.alloc(0),
+    0,
+    prefix,
+  );
 }
 
 /**

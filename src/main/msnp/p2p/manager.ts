@@ -4,6 +4,7 @@
 // it sends on the switchboard of the conversation with the peer, opening one when needed.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { ConversationManager } from '../conversation';
+import { dialectOf } from '../dialects';
 import { TypedEmitter } from '../emitter';
 import type { Switchboard } from '../switchboard';
 import { decodeFileContext, decodeObjectContext, encodeFileContext, encodeObjectContext } from './context';
@@ -50,6 +51,11 @@ export interface ObjectProvider {
 export interface P2POptions {
   /** Our own account, lower case. */
   readonly email: string;
+  /**
+   * The negotiated dialect number: P2P needs MSNP9+ (switchboards take ack mode D only from
+   * then on), so below it nothing is sent and packets are ignored.
+   */
+  readonly dialect?: () => number | undefined;
   readonly objects?: ObjectProvider;
   /** Time for the peer's P2P acks and SLP answers. Default 30 s. */
   readonly ackTimeoutMs?: number;
@@ -135,6 +141,10 @@ interface LinkState {
 }
 
 const BYE_LINGER_MS = 60_000;
+/** Sessions one peer may have open with us on one switchboard; more invitations are declined. */
+const MAX_SESSIONS_PER_LINK = 32;
+/** Received file data waiting for the disk, at most. */
+const MAX_UNWRITTEN_BYTES = 16 * 1024 * 1024;
 const PROGRESS_STEP = 64 * 1024;
 
 /** One SLP session; subclasses are the four roles. */
@@ -257,7 +267,8 @@ class ObjectFetch extends Session {
     readonly object: MsnObject,
   ) {
     super(manager, state, randomSessionId(), newGuid());
-    this.maxMessageBytes = object.size;
+    // At least the 4-byte data preparation message.
+    this.maxMessageBytes = Math.max(4, object.size);
     this.result = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -440,7 +451,12 @@ class FileSend extends Transfer {
       this.completed();
       this.linger();
     } catch (err) {
-      this.fail(asP2PError(err), !(err instanceof P2PError && err.kind === 'closed'));
+      // Anything but the transport's own errors comes from opening the file.
+      const error =
+        err instanceof P2PError
+          ? err
+          : new P2PError('io', `Could not read ${this.source.name}: ${describe(err)}`, { cause: err });
+      this.fail(error, error.kind !== 'closed');
     }
   }
 
@@ -452,6 +468,7 @@ class FileSend extends Transfer {
 
   override end(): void {
     this.cancelStream?.(new P2PError('cancelled', 'The transfer ended'));
+    if (this.phase !== 'sent') this.dataAck?.cancel();
     super.end();
   }
 
@@ -463,6 +480,9 @@ class FileReceive extends Transfer {
   private phase: 'offered' | 'receiving' | 'done' = 'offered';
   private sink: FileSink | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Chunks received and not yet written; the first is being written. */
+  private readonly queued: Buffer[] = [];
+  private queuedBytes = 0;
   private received = 0;
 
   constructor(
@@ -536,8 +556,7 @@ class FileReceive extends Transfer {
   }
 
   chunk(header: P2PHeader, payload: Buffer): void {
-    const sink = this.sink;
-    if (this.phase !== 'receiving' || !sink) {
+    if (this.phase !== 'receiving' || !this.sink) {
       this.fail(new P2PError('malformed', `${this.peer} sent file data before it was accepted`), true);
       return;
     }
@@ -549,17 +568,33 @@ class FileReceive extends Transfer {
       return;
     }
     this.timer?.refresh();
-    const copy = Buffer.from(payload);
-    this.received += copy.length;
-    const received = this.received;
-    this.writing = this.writing.then(async () => {
-      if (this.ended) return;
-      await sink.write(copy);
-      this.progress(received);
-    });
-    this.writing.catch((err: unknown) =>
-      this.fail(new P2PError('io', `Could not save the file: ${String(err)}`, { cause: err }), true),
-    );
+    // The sender is paced by the server, not by us: if the disk falls this far behind, give up
+    // rather than hold the file in memory.
+    if (this.queuedBytes + payload.length > MAX_UNWRITTEN_BYTES) {
+      this.fail(new P2PError('io', 'The file could not be written as fast as it arrived'), true);
+      return;
+    }
+    // The payload is a view of its own MSG's bytes (the frame decoder copies each one out).
+    this.queued.push(payload);
+    this.queuedBytes += payload.length;
+    if (this.queued.length === 1) this.writing = this.drainQueue(this.sink);
+  }
+
+  /** Writes what arrived, in order, one write at a time. */
+  private async drainQueue(sink: FileSink): Promise<void> {
+    try {
+      while (this.queued.length > 0 && !this.ended) {
+        const chunk = this.queued[0] as Buffer;
+        await sink.write(chunk);
+        this.queued.shift();
+        this.queuedBytes -= chunk.length;
+        this.received += chunk.length;
+        this.progress(this.received);
+      }
+    } catch (err) {
+      this.queued.length = 0;
+      this.fail(new P2PError('io', `Could not save the file: ${describe(err)}`, { cause: err }), true);
+    }
   }
 
   complete(header: P2PHeader): void {
@@ -635,6 +670,8 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
   private readonly channels = new Map<Switchboard, Channel>();
   private readonly linkStates = new Map<Link, LinkState>();
   private readonly transfers = new Map<string, Transfer>();
+  /** Sends waiting for their switchboard, by transfer id; true once cancelled meanwhile. */
+  private readonly starting = new Map<string, boolean>();
   private readonly fetches = new Map<string, Promise<Buffer>>();
   private readonly queue: QueuedFetch[] = [];
   private running = 0;
@@ -761,16 +798,27 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
         name: source.name,
         size: source.size,
         reason: error.kind,
+        ...(error.by ? { by: error.by } : {}),
         message: error.message,
         bytes: 0,
       });
+    this.starting.set(transferId, false);
     this.linkTo(peer, options.conversationId).then(
       (state) => {
+        const cancelled = this.starting.get(transferId);
+        this.starting.delete(transferId);
+        if (cancelled) {
+          fail(new P2PError('cancelled', 'You cancelled the transfer', { by: 'you' }));
+          return;
+        }
         const transfer = new FileSend(this, state, source, transferId);
         this.transfers.set(transferId, transfer);
         void transfer.start();
       },
-      (err: unknown) => queueMicrotask(() => fail(asP2PError(err))),
+      (err: unknown) => {
+        this.starting.delete(transferId);
+        queueMicrotask(() => fail(asP2PError(err)));
+      },
     );
     return transferId;
   }
@@ -791,7 +839,8 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
   }
 
   cancel(transferId: string): void {
-    this.transfers.get(transferId)?.cancel();
+    if (this.starting.has(transferId)) this.starting.set(transferId, true);
+    else this.transfers.get(transferId)?.cancel();
   }
 
   // --- plumbing used by the sessions ---------------------------------------------------------
@@ -888,6 +937,9 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
 
   /** The link to `peer` on the conversation's switchboard, opening one if needed. */
   private async linkTo(peer: string, conversationId: string | undefined): Promise<LinkState> {
+    if (this.withoutP2P) {
+      throw new P2PError('unavailable', 'Display pictures and file transfers need MSNP9 or later');
+    }
     const id = conversationId ?? this.conversations.open(peer);
     let switchboard: Switchboard;
     try {
@@ -927,7 +979,7 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
     }
     let state = channel.links.get(peer);
     if (!state) {
-      const link = new Link(peer, this.self, channel.scheduler, this.handler);
+      const link = new Link(peer, channel.scheduler, this.handler);
       state = { link, channel, conversationId, bySid: new Map(), byCall: new Map(), v2Reported: false };
       channel.links.set(peer, state);
       this.linkStates.set(link, state);
@@ -949,8 +1001,15 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
     for (const session of [...state.bySid.values()]) session.fail(error, false);
   }
 
+  /** The negotiated dialect has no MSN objects (below MSNP9): P2P cannot work on its switchboards. */
+  private get withoutP2P(): boolean {
+    const dialect = this.options.dialect?.();
+    return dialect !== undefined && !dialectOf(dialect).capabilities.msnObjects;
+  }
+
   /** Every P2P packet from the conversations. Never throws. */
   private receive(conversationId: string, from: string, payload: Buffer, switchboard: Switchboard): void {
+    if (this.withoutP2P) return;
     try {
       const sep = payload.indexOf('\r\n\r\n');
       if (sep < 0) return;
@@ -1023,6 +1082,10 @@ export class P2PManager extends TypedEmitter<P2PEvents> {
       this.respond(peer, invite, 603, 'Decline', [['SessionID', String(Number.isSafeInteger(sid) ? sid : 0)]]).catch(
         () => {},
       );
+    if (state.bySid.size >= MAX_SESSIONS_PER_LINK) {
+      await decline();
+      return;
+    }
     if (!Number.isInteger(sid) || sid <= 0 || sid > 0xffffffff || state.bySid.has(sid)) {
       this.handler.error(
         state.link,

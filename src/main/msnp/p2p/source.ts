@@ -44,8 +44,11 @@ export function readableSource(readable: Readable): ChunkSource {
     read(max) {
       if (failure) throw failure;
       const chunk = readable.read(max) as Buffer | null;
-      if (chunk) return chunk;
-      return ended ? undefined : null;
+      if (!chunk) return ended ? undefined : null;
+      // An object-mode stream hands out whole objects, whatever was asked for.
+      if (chunk.length <= max) return chunk;
+      readable.unshift(chunk.subarray(max));
+      return chunk.subarray(0, max);
     },
     onReadable(listener) {
       wake = listener;

@@ -121,22 +121,21 @@ export class OutgoingStream {
       this.fail(new P2PError('io', `The file ended after ${this.offset} of ${this.spec.total} bytes`));
       return undefined;
     }
-    const packet = this.link.wrap(
-      encodePacket(
-        {
-          sessionId: this.spec.sessionId,
-          identifier: this.identifier,
-          offset: this.offset,
-          totalSize: this.spec.total,
-          length: chunk.length,
-          flags: this.spec.flags,
-          ackIdentifier: this.ackIdentifier,
-          ackUniqueId: 0,
-          ackDataSize: 0,
-        },
-        chunk,
-        this.spec.footer,
-      ),
+    const packet = encodePacket(
+      {
+        sessionId: this.spec.sessionId,
+        identifier: this.identifier,
+        offset: this.offset,
+        totalSize: this.spec.total,
+        length: chunk.length,
+        flags: this.spec.flags,
+        ackIdentifier: this.ackIdentifier,
+        ackUniqueId: 0,
+        ackDataSize: 0,
+      },
+      chunk,
+      this.spec.footer,
+      this.link.mime,
     );
     this.started = true;
     this.offset += chunk.length;
@@ -274,6 +273,8 @@ export interface AckExpectation {
   readonly acked: Promise<void>;
   /** Starts (or restarts) the time limit. */
   arm(ms: number): void;
+  /** Stops waiting (the session ended); `acked` then never settles. */
+  cancel(): void;
   /**
    * Set the moment the ack arrives, before `acked` settles: a packet read in the same chunk
    * (the peer's BYE right after its ack) can rely on it.
@@ -300,12 +301,12 @@ export class Link {
   private readonly partials = new Map<string, Partial>();
   private readonly acks = new Map<number, AckWait>();
   private readonly ended = new Set<number>();
-  private readonly mime: Buffer;
+  /** The MIME header block every packet to this peer starts with. */
+  readonly mime: Buffer;
   closed = false;
 
   constructor(
     readonly peer: string,
-    readonly self: string,
     readonly scheduler: ChannelScheduler,
     private readonly handler: LinkHandler,
   ) {
@@ -316,10 +317,6 @@ export class Link {
     const id = this.identifier;
     this.identifier = (this.identifier + 1) >>> 0;
     return id;
-  }
-
-  wrap(binary: Buffer): Buffer {
-    return Buffer.concat([this.mime, binary]);
   }
 
   /** Sends a small message (SLP, data preparation) outside the window; returns its identifier. */
@@ -340,7 +337,7 @@ export class Link {
         ackUniqueId: 0,
         ackDataSize: 0,
       };
-      void this.scheduler.sendNow(this.wrap(encodePacket(header, chunk, spec.footer)));
+      void this.scheduler.sendNow(encodePacket(header, chunk, spec.footer, this.mime));
       offset += chunk.length;
     } while (offset < data.length);
     return identifier;
@@ -378,6 +375,10 @@ export class Link {
     return {
       acked,
       arm,
+      cancel: () => {
+        clearTimeout(entry.timer);
+        if (this.acks.get(identifier) === entry) this.acks.delete(identifier);
+      },
       get received() {
         return entry.received;
       },
@@ -515,7 +516,7 @@ export class Link {
   }
 
   private ack(header: P2PHeader): void {
-    void this.scheduler.sendNow(this.wrap(ackFor(header, this.allocateIdentifier())));
+    void this.scheduler.sendNow(ackFor(header, this.allocateIdentifier(), this.mime));
   }
 
   close(error: P2PError): void {

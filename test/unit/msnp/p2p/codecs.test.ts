@@ -87,7 +87,8 @@ describe('msnobj', () => {
         '%3Cmsnobj%20Creator%3D%22bob%40example.com%22%20Size%3D%2216384%22%20Type%3D%223%22%20Location%3D%220%22%20Friendly%3D%22AAA%3D%22%20SHA1D%3D%22gMucQw2AwwhGSfZeDKJdq7%2F7G2I%3D%22%20SHA1C%3D%22F1UgVEhfU8iX%2BguItx4QCqZocF0%3D%22%2F%3E',
       ],
     });
-    expect(statusCommand(8, 'NLN', 5, PICTURE_XML).params).toEqual(['NLN', 5]);
+    // MSNP8 has neither the msnobj nor P2P (no ack mode D): the MSNC bits are not advertised.
+    expect(statusCommand(8, 'NLN', 0x50000004, PICTURE_XML).params).toEqual(['NLN', 4]);
     expect(percentEncode("a!'()*~")).toBe('a%21%27%28%29%2A~');
   });
 
@@ -196,6 +197,11 @@ describe('P2P v1 packets', () => {
     const decoded = decodePacket(big);
     expect(decoded.ok && decoded.packet.header.offset).toBe(5 * 2 ** 32);
     expect(() => encodePacket(header({ totalSize: 2 ** 64 }))).toThrow(RangeError);
+    const largest = decodePacket(encodePacket(header({ totalSize: Number.MAX_SAFE_INTEGER })));
+    expect(largest.ok && largest.packet.header.totalSize).toBe(Number.MAX_SAFE_INTEGER);
+    const beyondSafe = encodePacket(header({}));
+    beyondSafe.writeBigUInt64LE(2n ** 53n, 16);
+    expect(decodePacket(beyondSafe)).toEqual({ ok: false, error: 'number-too-large' });
   });
 
   it('refuses packets whose lengths disagree, whose chunk lies beyond the total, or whose sizes overflow', () => {

@@ -2,14 +2,17 @@
 // packets end their session with a typed error and never throw out of the reader (fuzzed with
 // random and mutated packets), P2P v2 is refused cleanly, and sessions complete despite noise.
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationManager } from '../../../../src/main/msnp/conversation';
 import { TypedEmitter } from '../../../../src/main/msnp/emitter';
 import { P2PError } from '../../../../src/main/msnp/p2p/errors';
 import type { FileSink } from '../../../../src/main/msnp/p2p/files';
-import { encodePacket, Flags } from '../../../../src/main/msnp/p2p/header';
+import { encodePacket, Flags, type P2PHeader } from '../../../../src/main/msnp/p2p/header';
 import { P2PManager, type P2PEvents, type P2POptions } from '../../../../src/main/msnp/p2p/manager';
 import { buildMsnObject } from '../../../../src/main/msnp/p2p/msnobj';
+import { encodeFileContext } from '../../../../src/main/msnp/p2p/context';
+import { encodeRequest, SlpContentType } from '../../../../src/main/msnp/p2p/slp';
 import { p2pMime } from '../../../../src/main/msnp/p2p/transport';
 import { pick, randomInt, seeded } from '../random';
 
@@ -136,6 +139,19 @@ function inject(to: Side, from: string, binary: Buffer, dest = to.sb.self): void
   to.conversations.deliver(from, Buffer.concat([p2pMime(dest), binary]), to.sb);
 }
 
+/** The header of a one-chunk session-0 message of `length` bytes. */
+const slpHeader = (length: number): P2PHeader => ({
+  sessionId: 0,
+  identifier: 0x5000,
+  offset: 0,
+  totalSize: length,
+  length,
+  flags: 0,
+  ackIdentifier: 0x77,
+  ackUniqueId: 0,
+  ackDataSize: 0,
+});
+
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function memorySink(): FileSink & { readonly bytes: Buffer[]; aborted: boolean } {
@@ -195,17 +211,42 @@ describe('P2P layer between two managers', () => {
     const sink = memorySink();
     bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, sink));
     const done = new Promise<P2PEvents['transfer-completed']>((resolve) => bob.p2p.on('transfer-completed', resolve));
-    const { Readable } = await import('node:stream');
     alice.p2p.sendFile('bob@example.com', { name: 'f.bin', size: file.length, open: () => Readable.from([file]) });
     expect(await done).toMatchObject({ size: 50_000, file: 'memory' });
     expect(Buffer.concat(sink.bytes).equals(file)).toBe(true);
+  });
+
+  it('reports a file that cannot be read once accepted as an io failure on both sides', async () => {
+    const { alice, bob } = pair();
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, memorySink()));
+    const sent = new Promise<P2PEvents['transfer-failed']>((resolve) => alice.p2p.on('transfer-failed', resolve));
+    const received = new Promise<P2PEvents['transfer-failed']>((resolve) => bob.p2p.on('transfer-failed', resolve));
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'gone.txt',
+      size: 5,
+      open: () => {
+        throw new Error('ENOENT: no such file');
+      },
+    });
+    expect(await sent).toMatchObject({ reason: 'io', message: 'Could not read gone.txt: ENOENT: no such file' });
+    expect(await received).toMatchObject({ reason: 'cancelled', by: 'peer' });
+  });
+
+  it('sends an empty file', async () => {
+    const { alice, bob } = pair();
+    const sink = memorySink();
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, sink));
+    const done = new Promise<P2PEvents['transfer-completed']>((resolve) => bob.p2p.on('transfer-completed', resolve));
+    const sent = new Promise<P2PEvents['transfer-completed']>((resolve) => alice.p2p.on('transfer-completed', resolve));
+    alice.p2p.sendFile('bob@example.com', { name: 'empty.txt', size: 0, open: () => Readable.from([]) });
+    expect(await done).toMatchObject({ name: 'empty.txt', size: 0, file: 'memory' });
+    expect(await sent).toMatchObject({ size: 0 });
   });
 
   it("counts a transfer as complete when the receiver's ack and BYE overtake the server's ACKs", async () => {
     const { alice, bob } = pair();
     alice.sb.ackDelayMs = 100;
     bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, memorySink()));
-    const { Readable } = await import('node:stream');
     const outcome = new Promise<string>((resolve) => {
       alice.p2p.on('transfer-completed', () => resolve('completed'));
       alice.p2p.on('transfer-failed', (e) => resolve(e.reason));
@@ -237,6 +278,173 @@ describe('P2P layer between two managers', () => {
       by: 'peer',
       message: 'alice@example.com withdrew the file',
     });
+  });
+
+  it('shows the preview with the offer and answers a direct-connection request with Listening: false', async () => {
+    const { alice, bob } = pair();
+    const preview = Buffer.from('89504e470d0a1a0a0000', 'hex');
+    const offer = new Promise<P2PEvents['file-offer']>((resolve) => bob.p2p.on('file-offer', resolve));
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'cat.png',
+      size: 10,
+      preview,
+      open: () => Readable.from([Buffer.alloc(10)]),
+    });
+    const offered = await offer;
+    expect(offered.preview?.equals(preview)).toBe(true);
+    // An official client would now offer a direct connection on the same Call-ID.
+    const invite = alice.sb.sent.find((p) => p.includes('INVITE MSNMSGR')) ?? Buffer.alloc(0);
+    const callId = /Call-ID: (\{[^}]+\})/.exec(invite.toString('latin1'))?.[1] ?? '';
+    const transreq = encodeRequest({
+      method: 'INVITE',
+      to: 'bob@example.com',
+      from: 'alice@example.com',
+      branch: '{11111111-2222-3333-4444-555555555555}',
+      callId,
+      contentType: SlpContentType.TRANSPORT_REQUEST,
+      body: [
+        ['Bridges', 'TCPv1'],
+        ['NetID', '0'],
+        ['Conn-Type', 'Firewall'],
+      ],
+    });
+    inject(bob, 'alice@example.com', encodePacket({ ...slpHeader(transreq.length) }, transreq));
+    await settle();
+    const answer = bob.sb.sent.map((p) => p.toString('latin1')).find((t) => t.includes('transrespbody'));
+    expect(answer).toContain('MSNSLP/1.0 200 OK');
+    expect(answer).toContain('Listening: false\r\n');
+    expect(answer).toContain('{11111111-2222-3333-4444-555555555555}');
+  });
+
+  it('times out a receiver whose sender stalls mid-file, and removes the partial file', async () => {
+    const { alice, bob } = pair();
+    let data = 0;
+    alice.sb.tap = (p) =>
+      p.readUInt32LE(p.indexOf('\r\n\r\n') + 4 + 28) === Flags.FILE_DATA && ++data > 3 ? undefined : p;
+    const sink = memorySink();
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, sink));
+    const failed = new Promise<P2PEvents['transfer-failed']>((resolve) => bob.p2p.on('transfer-failed', resolve));
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'f',
+      size: 20_000,
+      open: () => Readable.from([randomBytes(20_000)]),
+    });
+    expect(await failed).toMatchObject({ reason: 'timeout', bytes: 3 * 1202 });
+    await settle();
+    expect(sink.aborted).toBe(true);
+  });
+
+  it('gives up, instead of buffering the file, when the disk falls far behind', async () => {
+    const { alice, bob } = pair();
+    const stuck: FileSink = {
+      write: () => new Promise(() => {}),
+      finish: () => Promise.resolve(''),
+      abort: () => Promise.resolve(),
+    };
+    bob.p2p.on('file-offer', (offer) => void bob.p2p.accept(offer.transferId, stuck));
+    const failed = new Promise<P2PEvents['transfer-failed']>((resolve) => bob.p2p.on('transfer-failed', resolve));
+    const block = Buffer.alloc(64 * 1024);
+    const size = 20 * 1024 * 1024;
+    alice.p2p.sendFile('bob@example.com', {
+      name: 'big',
+      size,
+      open: () =>
+        Readable.from(
+          (function* () {
+            for (let at = 0; at < size; at += block.length) yield block;
+          })(),
+        ),
+    });
+    expect(await failed).toMatchObject({
+      reason: 'io',
+      message: 'The file could not be written as fast as it arrived',
+    });
+  });
+
+  it('treats a close flag (0x40) on the session as a cancel by the peer', async () => {
+    const { alice, bob } = pair();
+    const sink = memorySink();
+    alice.sb.tap = (p) => (p.readUInt32LE(p.indexOf('\r\n\r\n') + 4 + 28) === Flags.FILE_DATA ? undefined : p);
+    const accepted = new Promise<number>((resolve) =>
+      bob.p2p.on('file-offer', (offer) => {
+        void bob.p2p.accept(offer.transferId, sink);
+        resolve(Number(/SessionID: (\d+)/.exec(alice.sb.sent[0]?.toString('latin1') ?? '')?.[1]));
+      }),
+    );
+    const failed = new Promise<P2PEvents['transfer-failed']>((resolve) => bob.p2p.on('transfer-failed', resolve));
+    alice.p2p.sendFile('bob@example.com', { name: 'f', size: 5000, open: () => Readable.from([randomBytes(5000)]) });
+    const sid = await accepted;
+    inject(bob, 'alice@example.com', encodePacket({ ...slpHeader(0), sessionId: sid, flags: Flags.CLOSE }));
+    expect(await failed).toMatchObject({ reason: 'cancelled', by: 'peer' });
+  });
+
+  it('cancels a send before its switchboard is ready without inviting anyone', async () => {
+    const { alice } = pair();
+    const failed = new Promise<P2PEvents['transfer-failed']>((resolve) => alice.p2p.on('transfer-failed', resolve));
+    const id = alice.p2p.sendFile('bob@example.com', {
+      name: 'x',
+      size: 1,
+      open: () => Readable.from([Buffer.alloc(1)]),
+    });
+    alice.p2p.cancel(id);
+    expect(await failed).toMatchObject({ transferId: id, reason: 'cancelled', by: 'you' });
+    await settle();
+    expect(alice.sb.sent).toEqual([]);
+  });
+
+  it('declines applications it does not implement (webcam) and objects it does not publish', async () => {
+    const bob = side('bob@example.com', { objects: { get: () => undefined } });
+    const invite = (guid: string, sid: number, context: string): void => {
+      const bytes = encodeRequest({
+        method: 'INVITE',
+        to: 'bob@example.com',
+        from: 'alice@example.com',
+        branch: `{B-${sid}}`,
+        callId: `{C-${sid}}`,
+        contentType: SlpContentType.SESSION_REQUEST,
+        body: [
+          ['EUF-GUID', guid],
+          ['SessionID', String(sid)],
+          ['AppID', '4'],
+          ['Context', context],
+        ],
+      });
+      inject(bob, 'alice@example.com', encodePacket({ ...slpHeader(bytes.length), identifier: sid }, bytes));
+    };
+    invite('{4BD96FC0-AB17-4425-A14A-439185962DC8}', 11, 'AAAA');
+    const picture = buildMsnObject({ creator: 'bob@example.com', data: randomBytes(10), type: 3 });
+    invite('{A4268EEC-FEC5-49E5-95C3-F126696BDBF6}', 12, Buffer.from(`${picture.xml}\0`).toString('base64'));
+    await settle();
+    const declines = bob.sb.sent.map((p) => p.toString('latin1')).filter((t) => t.includes('603 Decline'));
+    expect(declines.map((t) => /Call-ID: (\S+)/.exec(t)?.[1])).toEqual(['{C-11}', '{C-12}']);
+    expect(declines.every((t) => /SessionID: 1[12]\r\n/.test(t))).toBe(true);
+  });
+
+  it('declines invitations beyond a bounded number of open sessions per peer', async () => {
+    const bob = side('bob@example.com');
+    let offers = 0;
+    bob.p2p.on('file-offer', () => offers++);
+    for (let i = 1; i <= 40; i++) {
+      const invite = encodeRequest({
+        method: 'INVITE',
+        to: 'bob@example.com',
+        from: 'mallory@example.com',
+        branch: `{B-${i}}`,
+        callId: `{C-${i}}`,
+        contentType: SlpContentType.SESSION_REQUEST,
+        body: [
+          ['EUF-GUID', '{5D3E02AB-6190-11D3-BBBB-00C04F795683}'],
+          ['SessionID', String(1000 + i)],
+          ['AppID', '2'],
+          ['Context', encodeFileContext({ name: `f${i}`, size: 10 })],
+        ],
+      });
+      inject(bob, 'mallory@example.com', encodePacket({ ...slpHeader(invite.length), identifier: i }, invite));
+    }
+    await settle(50);
+    expect(offers).toBe(32);
+    const declines = bob.sb.sent.filter((p) => p.includes('MSNSLP/1.0 603 Decline'));
+    expect(declines).toHaveLength(8);
   });
 
   it('fails every session when the switchboard closes', async () => {
@@ -371,5 +579,5 @@ describe('hostile and malformed packets', () => {
       expect(Buffer.isBuffer(result) || result instanceof P2PError).toBe(true);
       for (const e of [...alice.errors, ...bob.errors]) expect(e).toBeInstanceOf(P2PError);
     }
-  });
+  }, 60_000);
 });
