@@ -45,6 +45,7 @@ import {
 } from './lists';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, login, parseHostPort, type LoginResult } from './login';
 import type { DaLoginCache } from './passport';
+import type { Transport } from './transport';
 import { Backoff, type BackoffOptions } from './reconnect';
 import { ListDownload, synParams } from './syn';
 
@@ -122,6 +123,8 @@ export interface MessengerClientOptions {
    * turn it off for a server that mishandles it.
    */
   readonly pipelining?: boolean;
+  /** Proxy, HTTP gateway and wire trace for every connection and HTTPS request. Default: direct. */
+  readonly transport?: Transport;
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
@@ -202,6 +205,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     this.desiredPersonalMessage = options.personalMessage;
     this.conversations = new ConversationManager({
       email: this.options.email,
+      transport: options.transport,
       requestSwitchboard: () => this.requestSwitchboard(),
       onInvitation: (listener) => this.on('invitation', listener),
       onEnded: (listener) => {
@@ -516,6 +520,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
       requestTimeoutMs: this.requestTimeoutMs,
       ...(this.options.pipelining === undefined ? {} : { pipelining: this.options.pipelining }),
       signal,
+      transport: this.options.transport,
       onStep: (step) => {
         if (step === 'ver') progress('authenticating');
       },

@@ -10,6 +10,7 @@ import { serverToClientPayload, decodeName, type Frame } from './codec';
 import { MsnpConnection } from './connection';
 import { MsnpError } from './errors';
 import { passportTicket, prefetchLoginUrl, type DaLoginCache } from './passport';
+import type { Transport } from './transport';
 
 /** Dialects this engine speaks, highest first. */
 export const SUPPORTED_DIALECTS: readonly number[] = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2];
@@ -36,6 +37,8 @@ export interface LoginOptions {
   /** Sends commands that do not wait on each other's replies together (see above). Default true. */
   readonly pipelining?: boolean;
   readonly signal?: AbortSignal;
+  /** Proxy, gateway and trace for the connections and the Passport requests. Default: direct. */
+  readonly transport?: Transport;
   /** Progress, for the UI and for tests. */
   readonly onStep?: (step: LoginStep) => void;
   /**
@@ -75,6 +78,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       ...(options.daLoginCache === undefined ? {} : { cache: options.daLoginCache }),
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.transport === undefined ? {} : { transport: options.transport }),
     });
   }
   let target = { host: options.host, port: options.port };
@@ -98,6 +102,7 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
     payloadRule: serverToClientPayload,
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
   const abort = (): void => connection.destroy(cancelled());
   if (signal?.aborted) abort();
@@ -226,6 +231,7 @@ async function afterUsrInitial(
     ...(options.daLoginCache === undefined ? {} : { cache: options.daLoginCache }),
     ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
   throwIfCancelled(options.signal);
   options.onStep?.('usr-subsequent');
