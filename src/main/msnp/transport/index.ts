@@ -86,19 +86,39 @@ export function createTransport(options: TransportOptions = {}): Transport {
           target.role === 'ns' &&
           err instanceof MsnpError &&
           (err.kind === 'network' || err.kind === 'timeout') &&
-          // A proxy that refuses our credentials will refuse them for the gateway too.
-          !(err instanceof ProxyError && err.failure === 'auth') &&
+          // A proxy that is down or refuses our credentials fails the gateway the same way; one
+          // that only refuses the tunnel to 1863 may well allow the web.
+          !(err instanceof ProxyError && (err.failure === 'auth' || err.failure === 'unreachable')) &&
           !target.signal?.aborted;
         if (!fallback) throw err;
         options.onFallback?.(err.message);
         trace?.note('gateway', `falling back to the HTTP gateway: ${err.message}`);
-        const stream = await throughGateway(target);
+        let stream: Duplex;
+        try {
+          stream = await throughGateway(target);
+        } catch (gatewayErr) {
+          if (err instanceof ProxyError || target.signal?.aborted) throw err;
+          const why = gatewayErr instanceof Error ? gatewayErr.message : String(gatewayErr);
+          throw new MsnpError(err.kind, `${err.message}; the HTTP gateway failed too: ${why}`, { cause: gatewayErr });
+        }
         // Switchboards follow the notification server through the gateway.
         viaGateway = true;
         return stream;
       }
     },
   };
+}
+
+/**
+ * Where a server's HTTP gateway is when its entry does not say: `/gateway/gateway.dll` on the
+ * Passport host (Escargot serves both from its web site), else on the server's host over HTTPS.
+ */
+export function defaultGatewayUrl(server: { host: string; nexus?: string | undefined }): string {
+  if (server.nexus !== undefined && URL.canParse(server.nexus)) {
+    return new URL('/gateway/gateway.dll', server.nexus).toString();
+  }
+  const host = server.host.includes(':') ? `[${server.host}]` : server.host;
+  return `https://${host}/gateway/gateway.dll`;
 }
 
 /** Straight TCP, no gateway, no trace: what the engine uses when given nothing. */
