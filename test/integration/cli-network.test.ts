@@ -86,6 +86,30 @@ describe('--proxy', () => {
   });
 });
 
+describe('--gateway', () => {
+  it('signs in over the HTTP gateway on the Passport host, and traces it', async () => {
+    const run = await cli([...connect(), '--email', alice, '--gateway', '--trace'], {
+      MSN_PASSWORD: passwordOf(alice),
+    });
+    expect(run.lines[0]).toMatchObject({ event: 'signed-in', email: alice });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^gw-1 -- gateway session open at 127\.0\.0\.1:\d+ for NS /m);
+    expect(run.stderr).not.toMatch(/SessionID=(?!\*\*\*)/);
+  });
+
+  it('falls back to the gateway when the MSNP port is closed, saying why', async () => {
+    const closed = await freePort();
+    const run = await cli(
+      ['--server', `127.0.0.1:${closed}`, '--nexus', server.nexus, '--ca', server.ca, '--email', alice],
+      { MSN_PASSWORD: passwordOf(alice) },
+    );
+    expect(run.lines[0]).toMatchObject({ event: 'progress', step: 'gateway-fallback' });
+    expect(String(run.lines[0]?.['reason'])).toMatch(/ECONNREFUSED/);
+    expect(run.lines[1]).toMatchObject({ event: 'signed-in', email: alice });
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('--trace', () => {
   it.each([12, 7])('prints MSNP%i traffic on stderr, prefixed, with the secrets masked', async (dialect) => {
     const run = await cli([...connect(), '--email', alice, '--protocols', `MSNP${dialect}`, '--trace'], {

@@ -5,6 +5,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { AccountStore, type AccountSpec } from './accounts';
 import { certificates } from './certs';
 import { acceptDispatch } from './dispatch';
+import { GATEWAY_PATH, serveGateway } from './gateway';
 import type { Hub } from './hub';
 import { acceptNotification, type NsSession } from './notification';
 import { createPassportServer, NEXUS_PATH, TicketBook } from './passport';
@@ -45,6 +46,10 @@ export interface RunningServer {
   nexus: string;
   /** Absolute path of the CA certificate (PEM) that signed the HTTPS certificate; deleted when the process exits. */
   ca: string;
+  /** 'https://host:port/gateway/gateway.dll': MSNP over HTTP, on the Passport server. */
+  gateway: string;
+  /** Drops the MSNP connections behind every gateway session, as a server failure would. */
+  dropGatewaySessions(): void;
   /** Sends OUT SSD to connected clients, then closes everything. */
   close(): Promise<void>;
 }
@@ -121,6 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     latencyMs: hub.settings.latencyMs,
     log,
   });
+  const gateway = serveGateway(https, { addresses: () => hub.addresses, log });
   const servers = [ds, ns, sb, https] as const;
   try {
     for (const [i, server] of servers.entries()) {
@@ -147,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       conn.close('server shutting down');
     }
     switchboard.close();
+    gateway.close();
     https.closeAllConnections();
     // Give clients the latency plus a moment to read OUT SSD and hang up, then cut the rest.
     const deadline = Date.now() + hub.settings.latencyMs + 1000;
@@ -158,6 +165,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     ...hub.addresses,
     nexus,
+    gateway: `https://${hostPort(https)}${GATEWAY_PATH}`,
+    dropGatewaySessions: () => gateway.dropAll(),
     ca: certs.caPath,
     close: () => (closing ??= close()),
   };

@@ -10,6 +10,7 @@ import { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { MsnpError } from '../errors';
 import { FactoryHttpAgent, FactoryHttpsAgent } from './agent';
+import { ProxyError } from './errors';
 import { describeEndpoint, type Endpoint, type SocketFactory } from './socket';
 import type { WireTrace } from './trace';
 
@@ -245,11 +246,9 @@ class GatewayStream extends Duplex {
       });
       req.on('error', (err) => {
         if (this.inFlight === req) this.inFlight = undefined;
-        reject(
-          err instanceof MsnpError
-            ? err
-            : new MsnpError('network', `HTTP gateway unavailable (${this.url.host}): ${err.message}`, { cause: err }),
-        );
+        // Our own timeout, and a proxy's failure, say what happened already.
+        if (err instanceof ProxyError || (err instanceof MsnpError && err.kind === 'timeout')) return reject(err);
+        reject(new MsnpError('network', `HTTP gateway unavailable (${this.url.host}): ${err.message}`, { cause: err }));
       });
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
