@@ -18,6 +18,10 @@ import type { CredentialStore } from './credentials';
 import type { Notifier, SoundPlayer, WindowHost } from './host';
 import { BUILT_IN_PRESETS } from './presets';
 import { SessionService, type EngineOptions } from './session';
+import { proxyPasswordKey } from './network';
+import { TraceLog } from './trace-log';
+import { WireTrace, type TraceEntry } from '../msnp/transport';
+import { formatTrace } from '../../shared/trace-format';
 import type { SettingsStore } from './settings';
 
 export interface AppCoreDeps {
@@ -35,7 +39,12 @@ export interface AppCoreDeps {
   /** How long contact changes are gathered into one `contacts:changed`, and the timers for it. */
   contactBatchMs?: number;
   timers?: Timers;
+  /** The system's proxy for a URL, in PAC form (Electron's session.resolveProxy); none without it. */
+  resolveSystemProxy?: (url: string) => Promise<string>;
 }
+
+/** Inspector lines are sent in batches this far apart, so a presence burst is a few events. */
+const INSPECTOR_BATCH_MS = 100;
 
 export interface CommandContext {
   /** Which window sent the command; `shell` for the tray, idle detection and window events. */
@@ -109,6 +118,23 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     reportError: (message) => emit('session:error', { message }),
   });
 
+  // The wire trace of every sign-in, recorded only while an inspector watches.
+  const trace = new WireTrace();
+  const traceLog = new TraceLog(trace);
+  const inspectors = new Map<string, () => void>();
+  let unsent: TraceEntry[] = [];
+  let inspectorTimer: ReturnType<typeof setTimeout> | undefined;
+  const sendEntries = (): void => {
+    inspectorTimer = undefined;
+    const entries = unsent;
+    unsent = [];
+    if (entries.length > 0 && inspectors.size > 0) emit('inspector:entries', { entries });
+  };
+  const queueEntry = (entry: TraceEntry): void => {
+    unsent.push(entry);
+    inspectorTimer ??= setTimeout(sendEntries, INSPECTOR_BATCH_MS);
+  };
+
   const session = new SessionService({
     emit,
     settings,
@@ -117,6 +143,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     conversations,
     signedOutUnexpectedly: () => windows.showContactList(),
     ...(deps.engine === undefined ? {} : { engine: deps.engine }),
+    network: { trace, ...(deps.resolveSystemProxy ? { resolveSystemProxy: deps.resolveSystemProxy } : {}) },
   });
 
   const presets = [...(deps.presets ?? BUILT_IN_PRESETS)];
@@ -183,6 +210,28 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       settings.setPreferences(preferences);
       emit('settings:changed', settings.preferences());
     },
+    'network:save-proxy-password': async ({ proxy, password }) => {
+      const result = await credentials.save(proxyPasswordKey(proxy), password);
+      return result.saved ? { saved: true } : { saved: false, reason: result.reason };
+    },
+    'network:forget-proxy-password': ({ proxy }) => credentials.delete(proxyPasswordKey(proxy)),
+    'inspector:open': () => {
+      if (!windows.openInspector) throw new CommandError('The protocol inspector cannot be opened here');
+      windows.openInspector();
+    },
+    'inspector:watch': (_input, { senderId }) => {
+      if (!inspectors.has(senderId)) inspectors.set(senderId, traceLog.watch(queueEntry));
+      return { entries: traceLog.entries() };
+    },
+    'inspector:unwatch': (_input, { senderId }) => {
+      inspectors.get(senderId)?.();
+      inspectors.delete(senderId);
+    },
+    'inspector:clear': () => traceLog.clear(),
+    'inspector:save': async (_input, { senderId }) => {
+      if (!windows.saveText) throw new CommandError('Saving is not possible here');
+      return { saved: await windows.saveText('protocol-trace.txt', formatTrace(traceLog.entries()), senderId) };
+    },
     'shell:open-external': async ({ url }, { senderId }) => {
       if (!(await windows.openExternal(url, senderId))) {
         throw new CommandError('Links open in your browser only when you click them');
@@ -200,6 +249,9 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     },
     start: () => session.signInAutomatically(),
     shutdown: async () => {
+      for (const stop of inspectors.values()) stop();
+      inspectors.clear();
+      clearTimeout(inspectorTimer);
       await session.shutdown();
       contacts.clear();
     },

@@ -19,6 +19,10 @@ export interface WindowHost {
    * Resolves false when it refused.
    */
   openExternal(url: string, senderId: string): Promise<boolean>;
+  /** Opens the protocol inspector's window, or brings it forward. Absent where there are no windows. */
+  openInspector?(): void;
+  /** Asks where to save `text` (suggesting `name`) and saves it; resolves false when the user cancelled. */
+  saveText?(name: string, text: string, senderId: string): Promise<boolean>;
 }
 
 export interface Notifier {

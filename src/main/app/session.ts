@@ -10,6 +10,7 @@ import type { ContactsService } from './contacts';
 import type { ConversationsService } from './conversations';
 import { toCommandError } from './conversations';
 import type { CredentialStore } from './credentials';
+import { transportFor, type NetworkDeps } from './network';
 import type { SettingsStore } from './settings';
 
 /** Engine settings the app leaves at their defaults; tests and the demo may tune them. */
@@ -26,6 +27,8 @@ export interface SessionDeps {
   /** The session ended without the user asking: bring the sign-in screen to the front. */
   readonly signedOutUnexpectedly: () => void;
   readonly engine?: EngineOptions;
+  /** The wire trace and the system proxy lookup, for every sign-in's transport. */
+  readonly network?: Omit<NetworkDeps, 'settings' | 'credentials'>;
 }
 
 type SignInInput = CommandInput<'account:sign-in'>;
@@ -64,8 +67,18 @@ export class SessionService {
 
     let client: MessengerClient;
     try {
+      const transport = await transportFor(
+        input.server,
+        { ...this.deps.network, settings: this.deps.settings, credentials: this.deps.credentials },
+        (reason) =>
+          this.deps.emit('session:phase', {
+            phase: this.phaseNow === 'signed-out' ? 'connecting' : this.phaseNow,
+            detail: `Could not connect directly (${reason}). Trying the HTTP gateway…`,
+          }),
+      );
       client = new MessengerClient({
         ...this.deps.engine,
+        transport,
         server: input.server,
         email,
         password,

@@ -28,6 +28,7 @@ function presetFor(account: SavedAccount, presets: readonly ServerPreset[]): str
 
 export function SignIn(): React.JSX.Element {
   const phase = useSession((s) => s.phase);
+  const phaseDetail = useSession((s) => s.phaseDetail);
   const signOut = useSession((s) => s.signOut);
   const [accounts, setAccounts] = useState<SavedAccount[]>([]);
   const [presets, setPresets] = useState<ServerPreset[]>([]);
@@ -133,6 +134,7 @@ export function SignIn(): React.JSX.Element {
             <Logo size={88} />
           </div>
           <p className="sign-in-step">{phaseMessage(phase)}</p>
+          {phaseDetail === null ? null : <p className="sign-in-detail">{phaseDetail}</p>}
           <p className="sign-in-account">{email}</p>
           <button type="button" className="button" onClick={() => void call('account:sign-out', {})}>
             Cancel
