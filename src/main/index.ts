@@ -58,6 +58,7 @@ async function start(): Promise<void> {
     devServerUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
     onContactListClose: () => contactListCloseAction(shell.phase, quitting),
     onConversationClosed: (conversationId) => void dispatch('conversation:close', { conversationId }),
+    onInspectorClosed: (senderId) => void core.dispatch('inspector:unwatch', {}, { senderId }),
   });
 
   const core = createAppCore({
@@ -74,6 +75,8 @@ async function start(): Promise<void> {
       },
     },
     presets: presetsFromEnvironment(process.env),
+    // "Use the system's proxy": Chromium's own resolution (settings, PAC, WPAD).
+    resolveSystemProxy: (url) => session.defaultSession.resolveProxy(url),
   });
   const dispatch = (channel: string, payload: unknown): Promise<IpcResult<unknown>> =>
     core.dispatch(channel, payload, SHELL);

@@ -109,6 +109,8 @@ export const SignOutReason = z.enum([
   'signed-in-elsewhere',
   'server-shutdown',
   'unreachable',
+  /** The proxy failed (down, refused the password or the tunnel), not the server. */
+  'proxy-error',
   'connection-lost',
   'protocol-error',
   'server-error',

@@ -145,7 +145,7 @@ describe.each(KINDS.filter((k) => k.password !== undefined))('$name', (kind) => 
     const err = await proxyFailure(alice.signIn());
     expect(err.failure).toBe('auth');
     expect(err.kind).toBe('network');
-    expect((await signedOut).reason).not.toBe('wrong-credentials');
+    expect((await signedOut).reason).toBe('proxy-error');
   });
 
   it('says so when the proxy wants credentials and none are set', async () => {

@@ -1,11 +1,13 @@
 // Which renderer route each window shows. The renderer reads the same hashes: the contact list
-// (sign-in lives there too) at `#/`, one conversation at `#/conversation/<id>`, options at `#/options`.
+// (sign-in lives there too) at `#/`, one conversation at `#/conversation/<id>`, options at
+// `#/options`, the protocol inspector at `#/inspector`.
 import { ConversationId } from '../../shared/schemas';
 
 export type WindowRoute =
   | { readonly kind: 'contact-list' }
   | { readonly kind: 'conversation'; readonly conversationId: string }
-  | { readonly kind: 'options' };
+  | { readonly kind: 'options' }
+  | { readonly kind: 'inspector' };
 
 export function routeHash(route: WindowRoute): string {
   switch (route.kind) {
@@ -15,6 +17,8 @@ export function routeHash(route: WindowRoute): string {
       return `#/conversation/${encodeURIComponent(route.conversationId)}`;
     case 'options':
       return '#/options';
+    case 'inspector':
+      return '#/inspector';
   }
 }
 
@@ -22,6 +26,7 @@ export function routeHash(route: WindowRoute): string {
 export function parseRouteHash(hash: string): WindowRoute | undefined {
   if (hash === '' || hash === '#' || hash === '#/') return { kind: 'contact-list' };
   if (hash === '#/options') return { kind: 'options' };
+  if (hash === '#/inspector') return { kind: 'inspector' };
   const match = /^#\/conversation\/([^/]+)$/.exec(hash);
   if (!match?.[1]) return undefined;
   let id: string;
@@ -39,7 +44,7 @@ export function windowKey(route: WindowRoute): string {
 }
 
 /** Which remembered size and position a window uses: every conversation window shares one. */
-export type WindowStateKey = 'contactList' | 'conversation' | 'options';
+export type WindowStateKey = 'contactList' | 'conversation' | 'options' | 'inspector';
 
 export function windowStateKey(route: WindowRoute): WindowStateKey {
   return route.kind === 'contact-list' ? 'contactList' : route.kind;

@@ -30,6 +30,7 @@ const Windows = z.object({
   contactList: WindowState.optional(),
   conversation: WindowState.optional(),
   options: WindowState.optional(),
+  inspector: WindowState.optional(),
 });
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -100,7 +101,7 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
 
   const windows: z.infer<typeof Windows> = {};
   const rawWindows = isRaw(doc['windows']) ? doc['windows'] : {};
-  for (const key of ['contactList', 'conversation', 'options'] as const) {
+  for (const key of ['contactList', 'conversation', 'options', 'inspector'] as const) {
     if (rawWindows[key] === undefined) continue;
     const parsed = WindowState.safeParse(rawWindows[key]);
     if (parsed.success) windows[key] = parsed.data;

@@ -1,7 +1,8 @@
 // The app's windows in Electron: one contact-list window, one window per conversation. Placement,
 // routing and every security decision come from the Electron-free modules in ../app.
 import { join } from 'node:path';
-import { BrowserWindow, app, screen, shell, type WebContents } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { BrowserWindow, app, dialog, screen, shell, type WebContents } from 'electron';
 import type { WindowHost } from '../app/host';
 import {
   APP_ORIGIN,
@@ -20,6 +21,7 @@ const SIZES: Readonly<Record<WindowStateKey, WindowSizeLimits>> = {
   contactList: { width: 320, height: 640, minWidth: 260, minHeight: 400 },
   conversation: { width: 520, height: 440, minWidth: 360, minHeight: 300 },
   options: { width: 440, height: 520, minWidth: 360, minHeight: 400 },
+  inspector: { width: 760, height: 520, minWidth: 480, minHeight: 300 },
 };
 
 export interface ElectronWindowsOptions {
@@ -31,12 +33,15 @@ export interface ElectronWindowsOptions {
   readonly onContactListClose: () => 'hide' | 'close';
   /** A conversation window went away: the user closed it. */
   readonly onConversationClosed: (conversationId: string) => void;
+  /** The inspector window went away: stop recording for it. */
+  readonly onInspectorClosed?: (senderId: string) => void;
   readonly now?: () => number;
 }
 
 export class ElectronWindows implements WindowHost {
   private contactList: BrowserWindow | undefined;
   private readonly conversations = new Map<string, BrowserWindow>();
+  private inspector: BrowserWindow | undefined;
   /** The webContents ids of our windows, for the IPC sender check. */
   private readonly senders = new Set<number>();
   private readonly gestures: UserGestureGate;
@@ -138,6 +143,33 @@ export class ElectronWindows implements WindowHost {
     if (!win || win.isDestroyed() || win.isFocused() || !win.isVisible()) return;
     win.flashFrame(true);
     if (process.platform === 'darwin') app.dock?.bounce('informational');
+  }
+
+  openInspector(): void {
+    if (!this.inspector || this.inspector.isDestroyed()) {
+      const win = this.create({ kind: 'inspector' }, true, []);
+      const senderId = String(win.webContents.id);
+      win.on('closed', () => {
+        if (this.inspector === win) this.inspector = undefined;
+        this.options.onInspectorClosed?.(senderId);
+      });
+      this.inspector = win;
+      return;
+    }
+    if (this.inspector.isMinimized()) this.inspector.restore();
+    this.inspector.show();
+    this.inspector.focus();
+  }
+
+  async saveText(name: string, text: string, senderId: string): Promise<boolean> {
+    const owner = BrowserWindow.getAllWindows().find((w) => String(w.webContents.id) === senderId);
+    const options = { defaultPath: name, filters: [{ name: 'Text', extensions: ['txt'] }] };
+    const { canceled, filePath } = owner
+      ? await dialog.showSaveDialog(owner, options)
+      : await dialog.showSaveDialog(options);
+    if (canceled || !filePath) return false;
+    await writeFile(filePath, text, 'utf8');
+    return true;
   }
 
   async openExternal(url: string, senderId: string): Promise<boolean> {

@@ -45,7 +45,7 @@ import {
 } from './lists';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS, login, parseHostPort, type LoginResult } from './login';
 import type { DaLoginCache } from './passport';
-import type { Transport } from './transport';
+import { isProxyError, type Transport } from './transport';
 import { Backoff, type BackoffOptions } from './reconnect';
 import { ListDownload, synParams } from './syn';
 
@@ -1019,7 +1019,7 @@ export function signInFailureReason(error: MsnpError): SignOutReason {
       return 'wrong-credentials';
     case 'timeout':
     case 'network':
-      return 'unreachable';
+      return isProxyError(error) ? 'proxy-error' : 'unreachable';
     case 'server':
     case 'passport':
       return 'server-error';

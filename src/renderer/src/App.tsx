@@ -3,6 +3,7 @@ import { SvgDefs } from './components/art';
 import { parseRoute } from './lib/route';
 import { ContactListScreen } from './screens/contacts/ContactListScreen';
 import { ConversationScreen } from './screens/conversation/ConversationScreen';
+import { InspectorScreen } from './screens/Inspector';
 import { OptionsPanel } from './screens/Options';
 import { SignIn } from './screens/SignIn';
 import { connectConversation } from './store/conversation';
@@ -52,6 +53,7 @@ export function App(): React.JSX.Element {
         <ConversationWindow key={route.conversationId} conversationId={route.conversationId} />
       )}
       {route.kind === 'options' && <OptionsWindow />}
+      {route.kind === 'inspector' && <InspectorScreen />}
     </>
   );
 }

@@ -43,6 +43,9 @@ export class BridgeWindows implements WindowHost {
   readonly conversationRequests: { conversationId: string; activate: boolean }[] = [];
   readonly flashed: string[] = [];
   readonly externalLinks: string[] = [];
+  /** Files the app asked to save, as they would have been written. */
+  readonly savedFiles: { name: string; text: string }[] = [];
+  inspectorRequests = 0;
   contactListShown = 0;
   private readonly waiters: ((conversationId: string) => void)[] = [];
   private consumed = 0;
@@ -72,6 +75,16 @@ export class BridgeWindows implements WindowHost {
   /** Links are recorded instead of opened: there is no system browser here. */
   async openExternal(url: string): Promise<boolean> {
     this.externalLinks.push(url);
+    return true;
+  }
+
+  openInspector(): void {
+    this.inspectorRequests += 1;
+  }
+
+  /** Keeps what would be saved instead of asking where: there is no file dialog here. */
+  async saveText(name: string, text: string): Promise<boolean> {
+    this.savedFiles.push({ name, text });
     return true;
   }
 
@@ -193,7 +206,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       nextPage += 1;
       const entry: Page = { socket: ws, route, senderId: `page-${nextPage}` };
       pages.add(entry);
-      ws.on('close', () => pages.delete(entry));
+      ws.on('close', () => {
+        pages.delete(entry);
+        // As the Electron glue does when the inspector window closes.
+        if (route.kind === 'inspector') void core.dispatch('inspector:unwatch', {}, { senderId: entry.senderId });
+      });
       ws.on('message', (data) => {
         let message: { id?: unknown; channel?: unknown; payload?: unknown };
         try {

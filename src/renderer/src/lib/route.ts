@@ -1,9 +1,14 @@
 // Which screen this window shows, from its hash: `#/` the contact list (and sign-in),
-// `#/conversation/<id>` one conversation, `#/options` the options.
-export type Route = { kind: 'contact-list' } | { kind: 'conversation'; conversationId: string } | { kind: 'options' };
+// `#/conversation/<id>` one conversation, `#/options` the options, `#/inspector` the protocol inspector.
+export type Route =
+  | { kind: 'contact-list' }
+  | { kind: 'conversation'; conversationId: string }
+  | { kind: 'options' }
+  | { kind: 'inspector' };
 
 export function parseRoute(hash: string): Route {
   if (hash === '#/options') return { kind: 'options' };
+  if (hash === '#/inspector') return { kind: 'inspector' };
   const match = /^#\/conversation\/([^/]+)$/.exec(hash);
   if (match?.[1]) {
     try {

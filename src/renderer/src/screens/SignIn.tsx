@@ -13,6 +13,7 @@ import { call, errorText } from '../lib/api';
 import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../shared/status';
 import { phaseMessage, signOutMessage } from '../lib/words';
 import { clearSignOut, useSession } from '../store/session';
+import { ProxyFields, proxyDraft, proxySetting, saveProxyPassword, type ProxyDraft } from './ProxyFields';
 
 const CUSTOM = 'custom';
 
@@ -42,6 +43,8 @@ export function SignIn(): React.JSX.Element {
   const [host, setHost] = useState('');
   const [port, setPort] = useState('1863');
   const [nexus, setNexus] = useState('');
+  const [proxy, setProxy] = useState<ProxyDraft>(() => proxyDraft(undefined, true));
+  const [useGateway, setUseGateway] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -57,6 +60,8 @@ export function SignIn(): React.JSX.Element {
     setHost(account.server.host);
     setPort(String(account.server.port));
     setNexus(account.server.nexus ?? '');
+    setProxy(proxyDraft(account.server.proxy, true));
+    setUseGateway(account.server.useGateway ?? false);
   };
 
   useEffect(() => {
@@ -76,10 +81,14 @@ export function SignIn(): React.JSX.Element {
   const server = (): ServerConfig | string => {
     const preset = presets.find((p) => p.id === serverChoice);
     if (preset) return preset.server;
+    const proxySettingNow = proxySetting(proxy);
+    if (typeof proxySettingNow === 'string') return proxySettingNow;
     const parsed = ServerConfig.safeParse({
       host,
       port: Number(port),
       ...(nexus.trim() === '' ? {} : { nexus: nexus.trim() }),
+      ...(proxySettingNow === undefined ? {} : { proxy: proxySettingNow }),
+      ...(useGateway ? { useGateway: true } : {}),
     });
     return parsed.success
       ? parsed.data
@@ -106,6 +115,7 @@ export function SignIn(): React.JSX.Element {
     }
     setBusy(true);
     try {
+      await saveProxyPassword(target.proxy, proxy.password);
       await call('account:sign-in', {
         email: address.data,
         ...(password === '' ? {} : { password }),
@@ -259,6 +269,11 @@ export function SignIn(): React.JSX.Element {
                 onChange={(e) => setNexus(e.target.value)}
                 placeholder="https://host/rdr/pprdr.asp (optional)"
               />
+            </label>
+            <ProxyFields draft={proxy} allowDefault onChange={setProxy} />
+            <label className="check">
+              <input type="checkbox" checked={useGateway} onChange={(e) => setUseGateway(e.target.checked)} />
+              Always use the HTTP gateway
             </label>
           </fieldset>
         )}

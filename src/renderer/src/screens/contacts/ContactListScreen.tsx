@@ -132,7 +132,13 @@ export function ContactListScreen(): React.JSX.Element {
         },
       ],
     },
-    { label: 'Tools', items: () => [{ label: 'Options...', onSelect: () => setModal({ kind: 'options' }) }] },
+    {
+      label: 'Tools',
+      items: () => [
+        { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
+        { label: 'Protocol Inspector...', onSelect: () => report(call('inspector:open', {})) },
+      ],
+    },
   ];
 
   const closeModal = (): void => setModal(null);
