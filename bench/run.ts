@@ -9,6 +9,9 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'presence-burst': () => import('./presence-burst'),
   'conversation-throughput': () => import('./conversation-throughput'),
   'engine-memory': () => import('./engine-memory'),
+  'gateway-sign-in': () => import('./gateway-sign-in'),
+  'gateway-chat': () => import('./gateway-chat'),
+  'inspector-overhead': () => import('./inspector-overhead'),
 };
 
 async function runOne(name: string): Promise<void> {

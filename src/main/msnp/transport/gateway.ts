@@ -19,7 +19,11 @@ export interface GatewayOptions {
   readonly url: string;
   /** Extra CA certificate (PEM) to trust for an https gateway. */
   readonly ca?: string | Buffer;
-  /** Pause between polls while nothing happens. Default 1 s. */
+  /**
+   * Longest pause between polls, reached after a quiet while. Right after traffic the client
+   * polls sooner (from 100 ms, doubling), so an answer in a lively conversation is not a whole
+   * interval late. Default 1 s.
+   */
   readonly pollIntervalMs?: number;
   /** Per HTTP request. Default 30 s. */
   readonly requestTimeoutMs?: number;
@@ -39,6 +43,7 @@ interface Target extends Endpoint {
 }
 
 const DEFAULT_POLL_MS = 1000;
+const FIRST_POLL_MS = 100;
 const MSNP_PORT = 1863;
 
 /** The fields of an `X-MSN-Messenger` header: `SessionID=…; GW-IP=…; Session=close`. */
@@ -80,6 +85,8 @@ class GatewayStream extends Duplex {
   private pollTimer: NodeJS.Timeout | undefined;
   private finishing: (() => void) | undefined;
   private ended = false;
+  /** Empty polls since the last traffic; the pause grows with it. */
+  private quietPolls = 0;
 
   constructor(
     private readonly target: Target,
@@ -149,6 +156,7 @@ class GatewayStream extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.outbox.push(chunk);
+    this.quietPolls = 0;
     this.pump();
     callback();
   }
@@ -192,7 +200,14 @@ class GatewayStream extends Duplex {
     this.send(`SessionID=${encodeURIComponent(this.sessionId)}`, body);
   }
 
-  private schedulePoll(delayMs = this.options.pollIntervalMs ?? DEFAULT_POLL_MS): void {
+  private nextPause(): number {
+    const longest = this.options.pollIntervalMs ?? DEFAULT_POLL_MS;
+    const pause = Math.min(longest, FIRST_POLL_MS * 2 ** this.quietPolls);
+    this.quietPolls = Math.min(this.quietPolls + 1, 16);
+    return pause;
+  }
+
+  private schedulePoll(delayMs = this.nextPause()): void {
     clearTimeout(this.pollTimer);
     if (this.destroyed || this.ended) return;
     this.pollTimer = setTimeout(() => {
@@ -209,7 +224,10 @@ class GatewayStream extends Duplex {
         if (this.outbox.length > 0) this.pump();
         else if (this.finishing) this.finishing();
         // What the server answered may have more behind it: ask again at once.
-        else this.schedulePoll(gotData ? 0 : undefined);
+        else if (gotData) {
+          this.quietPolls = 0;
+          this.schedulePoll(0);
+        } else this.schedulePoll();
       },
       (err: unknown) => {
         this.destroy(err instanceof Error ? err : new Error(String(err)));
