@@ -30,6 +30,8 @@ export interface StreamTarget extends Endpoint {
 export interface Transport {
   /** Opens an MSNP byte stream; rejects with an MsnpError (a ProxyError for the proxy's failures). */
   openStream(target: StreamTarget): Promise<Duplex>;
+  /** Plain TCP the same way (direct or through the proxy), e.g. for P2P direct connections. */
+  readonly sockets: SocketFactory;
   /** The agent for an HTTP(S) request, or undefined to let Node connect directly. */
   httpAgent(secure: boolean): Agent | undefined;
   readonly trace?: WireTrace;
@@ -71,6 +73,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   };
   return {
     ...(trace === undefined ? {} : { trace }),
+    sockets,
     httpAgent: (secure) => (proxied ? agentFor(secure) : undefined),
     async openStream(target) {
       if (viaGateway) return throughGateway(target);
