@@ -2,13 +2,12 @@
 // happen, pauses, filters, copies and saves, and no secret of the sign-in appears anywhere in the
 // window or in the saved file.
 import { DEFAULT_FORMAT } from '../../src/shared/schemas';
-import { startMicrosocks } from '../integration/proxy-support';
 import { account, expect, test } from './harness';
 
 const alice = account('Alice', ['Bob']);
 const bob = account('Bob', ['Alice']);
 
-/** Patterns no masked trace may contain: tickets, cookies after CKI, hashes, the session of a gateway. */
+/** Patterns no masked trace may contain: tickets, cookies after CKI, MD5 hashes, unmasked profile tickets. */
 const LEAKS = [/t=[A-Za-z0-9_-]{16,}/, /CKI \d/, /\b[0-9a-f]{32}\b/i, /MSPAuth: (?!\*\*\*)/, /TWN S (?!\*\*\*)/];
 
 function expectNoSecrets(text: string): void {
@@ -98,47 +97,4 @@ test('shows a sign-in and a chat with every secret masked, pauses, filters, copi
   await list.getByRole('button', { name: 'Tools' }).click();
   await list.getByRole('menuitem', { name: 'Protocol Inspector...' }).click();
   await expect.poll(() => user.bridge.windows.inspectorRequests).toBe(1);
-});
-
-test('sets a SOCKS5 proxy with a password in Options, signs in through it, and names the proxy when it is down', async ({
-  msn,
-}) => {
-  const proxy = await startMicrosocks({ user: 'office', password: 'pr0xy-s3cret' });
-  try {
-    const server = await msn.server([alice, bob]);
-    const user = await msn.user(server, alice);
-    const page = await user.openContactList();
-    await user.signIn(page);
-
-    await page.getByRole('button', { name: 'Tools' }).click();
-    await page.getByRole('menuitem', { name: 'Options...' }).click();
-    const options = page.getByRole('dialog', { name: 'Options' });
-    await options.getByRole('tab', { name: 'Connection' }).click();
-    await options.getByLabel('Proxy', { exact: true }).selectOption('socks5');
-    await options.getByLabel('Proxy host').fill('127.0.0.1');
-    await options.getByLabel('Proxy port').fill(String(proxy.port));
-    await options.getByLabel('Proxy user name').fill('office');
-    await options.getByLabel('Proxy password').fill('pr0xy-s3cret');
-    await msn.screenshot(page, 'options-connection');
-    await options.getByRole('button', { name: 'OK' }).click();
-    await expect(options).toBeHidden();
-    const settings = await user.call('settings:get', {});
-    expect(settings.network).toEqual({
-      proxy: { type: 'socks5', host: '127.0.0.1', port: proxy.port, username: 'office' },
-      gatewayFallback: true,
-    });
-    expect(JSON.stringify(settings)).not.toContain('pr0xy-s3cret');
-
-    await user.call('account:sign-out', {});
-    await user.signIn(page);
-
-    // The session ran through the proxy: without it the next sign-in says the proxy is the problem.
-    await user.call('account:sign-out', {});
-    await proxy.stop();
-    await page.getByLabel('Password:').fill(alice.password);
-    await page.getByRole('button', { name: 'Sign In' }).click();
-    await expect(page.getByRole('alert')).toContainText(/Proxy socks5 127\.0\.0\.1:\d+: cannot be reached/);
-  } finally {
-    await proxy.stop();
-  }
 });
