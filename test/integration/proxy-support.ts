@@ -77,8 +77,14 @@ export async function startMicrosocks(auth?: { user: string; password: string })
   return run('microsocks', args, port);
 }
 
-/** tinyproxy (foreground, loopback only) with CONNECT to any port; with `auth`, Basic credentials required. */
-export async function startTinyproxy(auth?: { user: string; password: string }): Promise<RunningProxy> {
+/**
+ * tinyproxy (foreground, loopback only) with CONNECT to any port, or only to `connectPorts`
+ * (as office proxies allow 443 alone); with `auth`, Basic credentials required.
+ */
+export async function startTinyproxy(
+  auth?: { user: string; password: string },
+  connectPorts: readonly number[] = [],
+): Promise<RunningProxy> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'tinyproxy-'));
   const config = join(dir, 'tinyproxy.conf');
@@ -93,6 +99,7 @@ export async function startTinyproxy(auth?: { user: string; password: string }):
       'LogLevel Critical',
       'DisableViaHeader Yes',
       ...(auth ? [`BasicAuth ${auth.user} ${auth.password}`] : []),
+      ...connectPorts.map((p) => `ConnectPort ${p}`),
       '',
     ].join('\n'),
   );
