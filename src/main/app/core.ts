@@ -128,6 +128,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     inspectorTimer = undefined;
     const entries = unsent;
     unsent = [];
+    // The engine clips entries to sizes the contract accepts.
     if (entries.length > 0 && inspectors.size > 0) emit('inspector:entries', { entries });
   };
   const queueEntry = (entry: TraceEntry): void => {

@@ -164,3 +164,16 @@ describe('WireTrace', () => {
     expect(seen[0]).toMatchObject({ payload: '000102ff', payloadEncoding: 'hex' });
   });
 });
+
+describe('entry size', () => {
+  it('clips what no inspector could show, whatever arrives', () => {
+    const trace = new WireTrace();
+    const seen: TraceEntry[] = [];
+    trace.subscribe((e) => seen.push(e));
+    trace.note('ns-1', 'x'.repeat(100_000));
+    trace.http('http-1', 'in', 'HTTP 200 OK', { 'x-long': 'y'.repeat(100_000) });
+    expect(seen[0]?.line.length).toBeLessThan(5000);
+    expect(seen[1]?.payload?.length).toBeLessThan(40_000);
+    expect(seen[1]?.payload).toMatch(/more characters\)$/);
+  });
+});

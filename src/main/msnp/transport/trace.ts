@@ -28,6 +28,13 @@ export type TraceListener = (entry: TraceEntry) => void;
 
 /** How much of a payload is kept in an entry. */
 const MAX_PAYLOAD_BYTES = 8 * 1024;
+/** Whatever arrives, an entry stays small enough for the inspector's contract. */
+const MAX_LINE_CHARS = 4096;
+const MAX_PAYLOAD_CHARS = 32 * 1024;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
 
 export class WireTrace {
   private readonly listeners = new Set<TraceListener>();
@@ -107,7 +114,15 @@ export class WireTrace {
   }
 
   private emit(entry: Omit<TraceEntry, 'seq' | 'at'>): void {
-    const full: TraceEntry = { seq: ++this.seq, at: Date.now(), ...entry };
+    const full: TraceEntry = {
+      seq: ++this.seq,
+      at: Date.now(),
+      ...entry,
+      connection: clip(entry.connection, 32),
+      line: clip(entry.line, MAX_LINE_CHARS),
+      ...(entry.payload === undefined ? {} : { payload: clip(entry.payload, MAX_PAYLOAD_CHARS) }),
+      ...(entry.p2p === undefined ? {} : { p2p: clip(entry.p2p, 500) }),
+    };
     for (const listener of this.listeners) {
       try {
         listener(full);
