@@ -93,8 +93,11 @@ test('shows a sign-in and a chat with every secret masked, pauses, filters, copi
   expect(saved?.text).toMatch(/XFR \d+ SB \S+ CKI \*\*\*/);
   expectNoSecrets(saved?.text ?? '');
 
-  // Tools → Protocol Inspector… asks the app for the window.
+  // Tools → Protocol Inspector… asks the app for the window, as the sign-in screen's link does.
   await list.getByRole('button', { name: 'Tools' }).click();
   await list.getByRole('menuitem', { name: 'Protocol Inspector...' }).click();
   await expect.poll(() => user.bridge.windows.inspectorRequests).toBe(1);
+  await user.call('account:sign-out', {});
+  await list.getByRole('button', { name: 'Trouble signing in? Open the Protocol Inspector' }).click();
+  await expect.poll(() => user.bridge.windows.inspectorRequests).toBe(2);
 });

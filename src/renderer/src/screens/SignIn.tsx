@@ -280,6 +280,13 @@ export function SignIn(): React.JSX.Element {
         <button type="submit" className="button button-primary sign-in-button">
           Sign In
         </button>
+        <button
+          type="button"
+          className="link-button sign-in-inspector"
+          onClick={() => call('inspector:open', {}).catch((e: unknown) => setError(errorText(e)))}
+        >
+          Trouble signing in? Open the Protocol Inspector
+        </button>
       </form>
     </div>
   );
