@@ -15,6 +15,9 @@ const BENCHES: Record<string, () => Promise<{ main: () => unknown }>> = {
   'history-open': () => import('./history-open'),
   'file-transfer': () => import('./file-transfer'),
   'picture-fetch': () => import('./picture-fetch'),
+  'gateway-sign-in': () => import('./gateway-sign-in'),
+  'gateway-chat': () => import('./gateway-chat'),
+  'inspector-overhead': () => import('./inspector-overhead'),
 };
 
 async function runOne(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Headless command-line client: signs in, prints the contact list and presence as JSON lines,
 // optionally sends a message or waits for some, stays online for a while, then signs out. Useful for checking an account or a
 // server without the desktop app. Imports only the protocol engine.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { P2PTasks, loadPicture, type P2PCliOptions } from './cli-p2p';
 import { MessengerClient, type MessengerClientOptions } from './msnp/client';
@@ -9,6 +10,15 @@ import { DEFAULT_FORMAT } from './msnp/format';
 import { parseHostPort } from './msnp/login';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from './msnp/modules';
 import { P2P_CLIENT_ID } from './msnp/p2p/manager';
+import {
+  WireTrace,
+  createTransport,
+  defaultGatewayUrl,
+  isProxyError,
+  parseProxyUrl,
+  proxySockets,
+  type TraceEntry,
+} from './msnp/transport';
 import { SettableStatus } from '../shared/schemas';
 
 const USAGE = `Usage: MSN_PASSWORD=... npm run --silent cli -- --server HOST:PORT --email EMAIL [options]
@@ -23,6 +33,13 @@ Options:
   --status CODE               NLN BSY IDL BRB AWY PHN LUN HDN (default NLN)
   --stay SECONDS              stay signed in this long, printing events (default 0; with
                               --wait-messages, until the messages have arrived)
+  --proxy URL                 socks5://[user@]host:port, socks4a://host:port or
+                              http://[user@]host:port; the password comes from MSN_PROXY_PASSWORD
+  --gateway                   use the HTTP gateway only (otherwise it is the fallback when a
+                              direct connection fails)
+  --gateway-url URL           the gateway (default: /gateway/gateway.dll on the Passport host)
+  --no-gateway-fallback       never fall back to the HTTP gateway
+  --trace                     print every line sent and received on stderr, secrets masked
   --send-to EMAIL --text TEXT send TEXT to EMAIL and wait until the server confirms delivery
   --wait-messages N           answer invitations and exit once N messages have arrived
   --display-picture FILE      advertise FILE (PNG/JPEG/GIF, at most 1 MB) as your picture and serve it
@@ -33,7 +50,7 @@ Options:
   --help                      show this text
 
 Prints one JSON object per line. Exit codes: 0 success, 1 sign-in refused, 2 usage error,
-3 network or protocol failure, 4 a message was not delivered, fewer messages arrived than
+3 network, proxy or protocol failure, 4 a message was not delivered, fewer messages arrived than
 awaited, or a picture, a file sent or a file received failed.`;
 
 const EXIT_OK = 0;
@@ -50,6 +67,7 @@ interface CliOptions {
   readonly send?: { readonly to: string; readonly text: string };
   readonly waitMessages?: number;
   readonly p2p: P2PCliOptions;
+  readonly trace?: WireTrace;
 }
 
 function print(event: Record<string, unknown>): void {
@@ -80,6 +98,11 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         'send-file': { type: 'string', multiple: true },
         'accept-files': { type: 'string' },
         'decline-files': { type: 'boolean' },
+        proxy: { type: 'string' },
+        gateway: { type: 'boolean' },
+        'gateway-url': { type: 'string' },
+        'no-gateway-fallback': { type: 'boolean' },
+        trace: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -120,6 +143,41 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     if (colon <= 0 || path === '' || !to.includes('@')) throw new UsageError('--send-file takes EMAIL:PATH');
     return { to: to.toLowerCase(), path };
   });
+  if (values['gateway-url'] !== undefined && !URL.canParse(values['gateway-url'])) {
+    throw new UsageError('--gateway-url takes a URL');
+  }
+  if (values.gateway && values['no-gateway-fallback']) {
+    throw new UsageError('--gateway and --no-gateway-fallback contradict each other');
+  }
+  let proxy;
+  if (values.proxy !== undefined) {
+    try {
+      proxy = parseProxyUrl(values.proxy);
+    } catch (err) {
+      throw new UsageError(`--proxy: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const proxyPassword = env['MSN_PROXY_PASSWORD'];
+    if (proxyPassword !== undefined && proxyPassword !== '') proxy = { ...proxy, password: proxyPassword };
+  }
+  const serverConfig = {
+    host: server.host,
+    port: server.port,
+    ...(values.nexus === undefined ? {} : { nexus: values.nexus }),
+    ...(values.ca === undefined ? {} : { caFile: values.ca }),
+    ...(values['allow-insecure-passport'] ? { allowInsecurePassport: true } : {}),
+  };
+  const trace = values.trace ? new WireTrace() : undefined;
+  const transport = createTransport({
+    ...(proxy === undefined ? {} : { sockets: proxySockets(proxy) }),
+    ...(trace === undefined ? {} : { trace }),
+    gateway: {
+      mode: values.gateway ? 'always' : values['no-gateway-fallback'] ? 'off' : 'fallback',
+      url: values['gateway-url'] ?? defaultGatewayUrl(serverConfig),
+      ...(values.ca === undefined ? {} : { ca: readCa(values.ca) }),
+      ...(values['allow-insecure-passport'] ? { allowInsecure: true } : {}),
+    },
+    onFallback: (reason) => print({ event: 'progress', step: 'gateway-fallback', reason }),
+  });
   return {
     p2p: {
       sendFiles,
@@ -128,19 +186,15 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       ...(values['fetch-pictures'] === undefined ? {} : { fetchPictures: values['fetch-pictures'] }),
       ...(values['accept-files'] === undefined ? {} : { acceptFiles: values['accept-files'] }),
     },
+    ...(trace === undefined ? {} : { trace }),
     staySeconds,
     ...(values['send-to'] === undefined || values.text === undefined
       ? {}
       : { send: { to: values['send-to'], text: values.text } }),
     ...(waitMessages === undefined ? {} : { waitMessages }),
     client: {
-      server: {
-        host: server.host,
-        port: server.port,
-        ...(values.nexus === undefined ? {} : { nexus: values.nexus }),
-        ...(values.ca === undefined ? {} : { caFile: values.ca }),
-        ...(values['allow-insecure-passport'] ? { allowInsecurePassport: true } : {}),
-      },
+      server: serverConfig,
+      transport,
       email: values.email,
       password,
       ...(protocols === undefined ? {} : { protocols }),
@@ -151,6 +205,23 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       clientId: P2P_CLIENT_ID,
     },
   };
+}
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--ca: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** `ns-1 >> USR 3 TWN S ***`, one stderr line per line of the entry, each with the prefix. */
+function printTrace(entry: TraceEntry): void {
+  const arrow = entry.direction === 'out' ? '>>' : entry.direction === 'in' ? '<<' : '--';
+  const prefix = `${entry.connection} ${arrow}`;
+  const lines = [entry.line, ...(entry.p2p === undefined ? [] : [entry.p2p])];
+  if (entry.payload !== undefined) lines.push(...entry.payload.split(/\r?\n/).map((l) => `  ${l}`));
+  process.stderr.write(lines.map((l) => `${prefix} ${l}\n`).join(''));
 }
 
 function parseProtocols(list: string): number[] {
@@ -200,6 +271,7 @@ async function main(): Promise<number> {
   }
   const p2p = new P2PTasks(client, options.p2p, print, picture);
 
+  options.trace?.subscribe(printTrace);
   let ended: ((code: number) => void) | undefined;
   const endedEarly = new Promise<number>((resolve) => (ended = resolve));
 
@@ -231,7 +303,12 @@ async function main(): Promise<number> {
   );
   client.on('added-you', ({ email, displayName }) => print({ event: 'added-you', email, displayName }));
   client.on('error', (err) =>
-    print({ event: 'error', ...(err.code === undefined ? {} : { code: err.code }), message: err.message }),
+    print({
+      event: 'error',
+      ...(isProxyError(err) ? { source: 'proxy', failure: err.failure } : {}),
+      ...(err.code === undefined ? {} : { code: err.code }),
+      message: err.message,
+    }),
   );
   let received = 0;
   let allReceived: (() => void) | undefined;

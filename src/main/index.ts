@@ -75,6 +75,7 @@ async function start(): Promise<void> {
     devServerUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
     onContactListClose: () => contactListCloseAction(shell.phase, quitting),
     onConversationClosed: (conversationId) => void dispatch('conversation:close', { conversationId }),
+    onInspectorClosed: (senderId) => void core.dispatch('inspector:unwatch', {}, { senderId }),
   });
 
   const core = createAppCore({
@@ -94,6 +95,8 @@ async function start(): Promise<void> {
     },
     presets: presetsFromEnvironment(process.env),
     historyDir: join(app.getPath('userData'), 'history'),
+    // "Use the system's proxy": Chromium's own resolution (settings, PAC, WPAD).
+    resolveSystemProxy: (url) => session.defaultSession.resolveProxy(url),
   });
   servePictures((method, url) => core.servePicture(method, url));
   const dispatch = (channel: string, payload: unknown): Promise<IpcResult<unknown>> =>

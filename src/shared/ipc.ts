@@ -45,6 +45,29 @@ const Empty = z.object({}).strict();
 const TransferRef = z.object({ transferId: z.string().min(1).max(64) }).strict();
 const Void = z.void();
 
+/** One line of the protocol inspector; the engine masked its secrets before it got here. */
+export const TraceEntry = z.object({
+  seq: z.number().int(),
+  at: z.number(),
+  connection: z.string().max(64),
+  direction: z.enum(['out', 'in', 'info']),
+  line: z.string().max(20_000),
+  payload: z.string().max(100_000).optional(),
+  payloadEncoding: z.enum(['text', 'hex']).optional(),
+  p2p: z.string().max(1000).optional(),
+});
+export type TraceEntry = z.infer<typeof TraceEntry>;
+
+/** A proxy that takes a user name, whose password goes to the keychain. */
+const ProxyWithUser = z
+  .object({
+    type: z.enum(['socks5', 'socks4a', 'http']),
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    username: z.string().min(1).max(255),
+  })
+  .strict();
+
 const SessionSnapshot = z.object({
   phase: SessionPhase,
   protocol: z.string().optional(),
@@ -230,13 +253,28 @@ export const commands = {
     input: z.object({ contact: z.string().min(1).max(256), format: z.enum(['xml', 'text']) }).strict(),
     output: z.object({ path: z.string(), records: z.number().int() }).nullable(),
   },
+  /** Keeps a proxy's password in the keychain (never in the settings file). */
+  'network:save-proxy-password': {
+    input: z.object({ proxy: ProxyWithUser, password: z.string().min(1).max(256) }).strict(),
+    output: z.object({ saved: z.boolean(), reason: z.string().optional() }),
+  },
+  'network:forget-proxy-password': { input: z.object({ proxy: ProxyWithUser }).strict(), output: Void },
+  /** Tools → Protocol Inspector…: opens (or brings forward) its window. */
+  'inspector:open': { input: Empty, output: Void },
+  /** Starts sending this window `inspector:entries`; answers with what was recorded so far. */
+  'inspector:watch': { input: Empty, output: z.object({ entries: z.array(TraceEntry) }) },
+  'inspector:unwatch': { input: Empty, output: Void },
+  'inspector:clear': { input: Empty, output: Void },
+  /** Saves the recorded lines (already masked) to a file the user picks. */
+  'inspector:save': { input: Empty, output: z.object({ saved: z.boolean() }) },
   /** Opens an http(s) link in the system browser. */
   'shell:open-external': { input: z.object({ url: z.url({ protocol: /^https?$/ }).max(4096) }).strict(), output: Void },
 } as const;
 
 /** Events: main → renderer, fire-and-forget. */
 export const events = {
-  'session:phase': z.object({ phase: SessionPhase }),
+  /** `detail`: what the sign-in is doing about a difficulty, e.g. falling back to the HTTP gateway. */
+  'session:phase': z.object({ phase: SessionPhase, detail: z.string().max(2000).optional() }),
   'session:signed-in': z.object({ protocol: z.string(), profile: Profile }),
   'session:signed-out': z.object({ reason: SignOutReason, message: z.string() }),
   /** A failure worth telling the user about that did not end the session. */
@@ -284,6 +322,8 @@ export const events = {
   'transfer:changed': z.object({ conversationId: ConversationId, transfer: Transfer }),
   'settings:changed': Preferences,
   'history:import-progress': ImportProgress,
+  /** New lines for the protocol inspector, gathered for a moment; sent only while one watches. */
+  'inspector:entries': z.object({ entries: z.array(TraceEntry) }),
   /** Sent to the contact-list window only, which lives as long as the app: play this sound once. */
   'sound:play': z.object({ sound: z.enum(['sign-in', 'message', 'nudge']) }),
 } as const;

@@ -69,6 +69,23 @@ export const Profile = z.object({
 });
 export type Profile = z.infer<typeof Profile>;
 
+/**
+ * How to reach the network: directly (`none`), through the operating system's proxy setting
+ * (`system`), or through a given SOCKS5, SOCKS4a or HTTP CONNECT proxy. Its password, if any,
+ * is in the keychain, never here.
+ */
+export const ProxySetting = z.union([
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('system') }),
+  z.object({
+    type: z.enum(['socks5', 'socks4a', 'http']),
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    username: z.string().max(255).optional(),
+  }),
+]);
+export type ProxySetting = z.infer<typeof ProxySetting>;
+
 export const ServerConfig = z.object({
   host: z.string().trim().min(1).max(253),
   port: z.number().int().min(1).max(65535),
@@ -92,6 +109,12 @@ export const ServerConfig = z.object({
       oim: z.url().max(2048).optional(),
     })
     .optional(),
+  /** This server's proxy; without it the global one (Options) applies. */
+  proxy: ProxySetting.optional(),
+  /** The HTTP gateway; defaults to /gateway/gateway.dll on the Passport host. */
+  gateway: z.url().max(2048).optional(),
+  /** Always use the HTTP gateway, not only as the fallback. */
+  useGateway: z.boolean().optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -106,6 +129,8 @@ export const SignOutReason = z.enum([
   'signed-in-elsewhere',
   'server-shutdown',
   'unreachable',
+  /** The proxy failed (down, refused the password or the tunnel), not the server. */
+  'proxy-error',
   'connection-lost',
   'protocol-error',
   'server-error',
@@ -217,6 +242,14 @@ export const Preferences = z.object({
   /** Where received files are saved; the OS Downloads folder when absent. */
   transfers: z.object({ folder: z.string().min(1).max(4096).optional() }),
   history: HistoryPreferences,
+  /** Absent: no proxy, and the HTTP gateway as the fallback. */
+  network: z
+    .object({
+      proxy: ProxySetting,
+      /** Retry through the HTTP gateway after a direct connection fails. */
+      gatewayFallback: z.boolean(),
+    })
+    .optional(),
 });
 export type Preferences = z.infer<typeof Preferences>;
 

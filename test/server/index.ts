@@ -6,6 +6,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { AccountStore, type AccountSpec } from './accounts';
 import { certificates } from './certs';
 import { acceptDispatch } from './dispatch';
+import { GATEWAY_PATH, serveGateway } from './gateway';
 import type { Hub } from './hub';
 import { addressBook, sharingService } from './abch';
 import { acceptNotification, type NsSession } from './notification';
@@ -70,6 +71,10 @@ export interface RunningServer {
   expireTokens(email?: string): number;
   /** Forgets the OIM lock keys, so that every sender's next Store2 is challenged again. */
   renewLockKeys(): void;
+  /** 'https://host:port/gateway/gateway.dll': MSNP over HTTP, on the Passport server. */
+  gateway: string;
+  /** Drops the MSNP connections behind every gateway session, as a server failure would. */
+  dropGatewaySessions(): void;
   /** Sends OUT SSD to connected clients, then closes everything. */
   close(): Promise<void>;
 }
@@ -163,6 +168,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     post: (req, res) => serveSoap(req, res, soapRoutes, log),
   });
+  const gateway = serveGateway(https, { addresses: () => hub.addresses, log });
   const servers = [ds, ns, sb, https] as const;
   try {
     for (const [i, server] of servers.entries()) {
@@ -191,6 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       conn.close('server shutting down');
     }
     switchboard.close();
+    gateway.close();
     https.closeAllConnections();
     // Give clients the latency plus a moment to read OUT SSD and hang up, then cut the rest.
     const deadline = Date.now() + hub.settings.latencyMs + 1000;
@@ -203,6 +210,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...hub.addresses,
     nexus,
     soapBase,
+    gateway: `https://${hostPort(https)}${GATEWAY_PATH}`,
+    dropGatewaySessions: () => gateway.dropAll(),
     ca: certs.caPath,
     expireTokens: (email) => tokens.expire(email),
     renewLockKeys: () => hub.oims.lockChallenges.clear(),

@@ -28,6 +28,10 @@ import { BUILT_IN_PRESETS } from './presets';
 import { SessionService, type EngineOptions } from './session';
 import { createDownload, type FileSink } from '../msnp/p2p/files';
 import { fileSource, type FileSource } from '../msnp/p2p/source';
+import { proxyPasswordKey } from './network';
+import { TraceLog } from './trace-log';
+import { WireTrace, type TraceEntry } from '../msnp/transport';
+import { formatTrace } from '../../shared/trace-format';
 import type { SettingsStore } from './settings';
 
 export interface AppCoreDeps {
@@ -51,7 +55,12 @@ export interface AppCoreDeps {
   timers?: Timers;
   /** Where each account's message history database lives (the app's data folder); none kept without. */
   historyDir?: string;
+  /** The system's proxy for a URL, in PAC form (Electron's session.resolveProxy); none without it. */
+  resolveSystemProxy?: (url: string) => Promise<string>;
 }
+
+/** Inspector lines are sent in batches this far apart, so a presence burst is a few events. */
+const INSPECTOR_BATCH_MS = 100;
 
 /** How each way a transfer ends is kept in the history; running states are not an end. */
 const TRANSFER_OUTCOMES: Partial<Record<Transfer['state'], TransferOutcome>> = {
@@ -213,6 +222,24 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     now,
   });
 
+  // The wire trace of every sign-in, recorded only while an inspector watches.
+  const trace = new WireTrace();
+  const traceLog = new TraceLog(trace);
+  const inspectors = new Map<string, () => void>();
+  let unsent: TraceEntry[] = [];
+  let inspectorTimer: ReturnType<typeof setTimeout> | undefined;
+  const sendEntries = (): void => {
+    inspectorTimer = undefined;
+    const entries = unsent;
+    unsent = [];
+    // The engine clips entries to sizes the contract accepts.
+    if (entries.length > 0 && inspectors.size > 0) emit('inspector:entries', { entries });
+  };
+  const queueEntry = (entry: TraceEntry): void => {
+    unsent.push(entry);
+    inspectorTimer ??= setTimeout(sendEntries, INSPECTOR_BATCH_MS);
+  };
+
   const session = new SessionService({
     emit,
     settings,
@@ -224,6 +251,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     picturesInList: () => settings.preferences().pictures.showInContactList,
     signedOutUnexpectedly: () => windows.showContactList(),
     ...(deps.engine === undefined ? {} : { engine: deps.engine }),
+    network: { trace, ...(deps.resolveSystemProxy ? { resolveSystemProxy: deps.resolveSystemProxy } : {}) },
   });
 
   const presets = [...(deps.presets ?? BUILT_IN_PRESETS)];
@@ -345,6 +373,28 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       if (path === undefined) return null;
       return historyCommand(() => history.export(contact, format, path));
     },
+    'network:save-proxy-password': async ({ proxy, password }) => {
+      const result = await credentials.save(proxyPasswordKey(proxy), password);
+      return result.saved ? { saved: true } : { saved: false, reason: result.reason };
+    },
+    'network:forget-proxy-password': ({ proxy }) => credentials.delete(proxyPasswordKey(proxy)),
+    'inspector:open': () => {
+      if (!windows.openInspector) throw new CommandError('The protocol inspector cannot be opened here');
+      windows.openInspector();
+    },
+    'inspector:watch': (_input, { senderId }) => {
+      if (!inspectors.has(senderId)) inspectors.set(senderId, traceLog.watch(queueEntry));
+      return { entries: traceLog.entries() };
+    },
+    'inspector:unwatch': (_input, { senderId }) => {
+      inspectors.get(senderId)?.();
+      inspectors.delete(senderId);
+    },
+    'inspector:clear': () => traceLog.clear(),
+    'inspector:save': async (_input, { senderId }) => {
+      if (!windows.saveText) throw new CommandError('Saving is not possible here');
+      return { saved: await windows.saveText('protocol-trace.txt', formatTrace(traceLog.entries()), senderId) };
+    },
     'shell:open-external': async ({ url }, { senderId }) => {
       if (!(await windows.openExternal(url, senderId))) {
         throw new CommandError('Links open in your browser only when you click them');
@@ -372,6 +422,9 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     start: () => session.signInAutomatically(),
     servePicture: (method, url) => servePicture(objects, method, url),
     shutdown: async () => {
+      for (const stop of inspectors.values()) stop();
+      inspectors.clear();
+      clearTimeout(inspectorTimer);
       await session.shutdown();
       contacts.clear();
       history.signedOut();

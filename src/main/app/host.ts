@@ -25,6 +25,10 @@ export interface WindowHost {
   chooseFolder?(senderId: string, title: string): Promise<string | undefined>;
   /** Asks the user where to save a file; undefined when cancelled. */
   chooseSaveFile?(senderId: string, title: string, defaultName: string): Promise<string | undefined>;
+  /** Opens the protocol inspector's window, or brings it forward. Absent where there are no windows. */
+  openInspector?(): void;
+  /** Asks where to save `text` (suggesting `name`) and saves it; resolves false when the user cancelled. */
+  saveText?(name: string, text: string, senderId: string): Promise<boolean>;
 }
 
 export interface Notifier {

@@ -1,13 +1,15 @@
 // Which renderer route each window shows. The renderer reads the same hashes: the contact list
 // (sign-in lives there too) at `#/`, one conversation at `#/conversation/<id>`, options at `#/options`,
-// the message history at `#/history` (or `#/history/<contact>` to open at one contact's log).
+// the message history at `#/history` (or `#/history/<contact>` to open at one contact's log), the
+// protocol inspector at `#/inspector`.
 import { ConversationId } from '../../shared/schemas';
 
 export type WindowRoute =
   | { readonly kind: 'contact-list' }
   | { readonly kind: 'conversation'; readonly conversationId: string }
   | { readonly kind: 'options' }
-  | { readonly kind: 'history'; readonly contact?: string };
+  | { readonly kind: 'history'; readonly contact?: string }
+  | { readonly kind: 'inspector' };
 
 export function routeHash(route: WindowRoute): string {
   switch (route.kind) {
@@ -19,6 +21,8 @@ export function routeHash(route: WindowRoute): string {
       return '#/options';
     case 'history':
       return route.contact === undefined ? '#/history' : `#/history/${encodeURIComponent(route.contact)}`;
+    case 'inspector':
+      return '#/inspector';
   }
 }
 
@@ -36,6 +40,7 @@ export function parseRouteHash(hash: string): WindowRoute | undefined {
       return undefined;
     }
   }
+  if (hash === '#/inspector') return { kind: 'inspector' };
   const match = /^#\/conversation\/([^/]+)$/.exec(hash);
   if (!match?.[1]) return undefined;
   let id: string;
@@ -53,7 +58,7 @@ export function windowKey(route: WindowRoute): string {
 }
 
 /** Which remembered size and position a window uses: every conversation window shares one. */
-export type WindowStateKey = 'contactList' | 'conversation' | 'options' | 'history';
+export type WindowStateKey = 'contactList' | 'conversation' | 'options' | 'history' | 'inspector';
 
 export function windowStateKey(route: WindowRoute): WindowStateKey {
   return route.kind === 'contact-list' ? 'contactList' : route.kind;

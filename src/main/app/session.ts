@@ -13,6 +13,7 @@ import type { ConversationsService } from './conversations';
 import type { MediaService } from './media';
 import { toCommandError } from './conversations';
 import type { CredentialStore } from './credentials';
+import { transportFor, type NetworkDeps } from './network';
 import type { SettingsStore } from './settings';
 
 /** Engine settings the app leaves at their defaults; tests and the demo may tune them. */
@@ -34,6 +35,8 @@ export interface SessionDeps {
   /** Whether contacts' pictures are fetched as soon as they are online (pictures shown in the list). */
   readonly picturesInList: () => boolean;
   readonly engine?: EngineOptions;
+  /** The wire trace and the system proxy lookup, for every sign-in's transport. */
+  readonly network?: Omit<NetworkDeps, 'settings' | 'credentials'>;
 }
 
 type SignInInput = CommandInput<'account:sign-in'>;
@@ -74,8 +77,18 @@ export class SessionService {
     const picture = await this.deps.media.ownPicture(email);
     let client: MessengerClient;
     try {
+      const transport = await transportFor(
+        input.server,
+        { ...this.deps.network, settings: this.deps.settings, credentials: this.deps.credentials },
+        (reason) =>
+          this.deps.emit('session:phase', {
+            phase: this.phaseNow === 'signed-out' ? 'connecting' : this.phaseNow,
+            detail: `Could not connect directly (${reason}). Trying the HTTP gateway…`,
+          }),
+      );
       client = new MessengerClient({
         ...this.deps.engine,
+        transport,
         server: input.server,
         email,
         password,

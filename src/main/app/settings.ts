@@ -31,6 +31,7 @@ const Windows = z.object({
   conversation: WindowState.optional(),
   options: WindowState.optional(),
   history: WindowState.optional(),
+  inspector: WindowState.optional(),
 });
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -109,7 +110,7 @@ export function loadSettings(stored: unknown, migrations: readonly Migration[] =
 
   const windows: z.infer<typeof Windows> = {};
   const rawWindows = isRaw(doc['windows']) ? doc['windows'] : {};
-  for (const key of ['contactList', 'conversation', 'options', 'history'] as const) {
+  for (const key of ['contactList', 'conversation', 'options', 'history', 'inspector'] as const) {
     if (rawWindows[key] === undefined) continue;
     const parsed = WindowState.safeParse(rawWindows[key]);
     if (parsed.success) windows[key] = parsed.data;

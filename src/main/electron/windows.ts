@@ -1,6 +1,7 @@
 // The app's windows in Electron: one contact-list window, one window per conversation. Placement,
 // routing and every security decision come from the Electron-free modules in ../app.
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { BrowserWindow, app, dialog, screen, shell, type WebContents, type WebPreferences } from 'electron';
 import type { WindowHost } from '../app/host';
 import {
@@ -21,6 +22,7 @@ const SIZES: Readonly<Record<WindowStateKey, WindowSizeLimits>> = {
   conversation: { width: 520, height: 440, minWidth: 360, minHeight: 300 },
   options: { width: 440, height: 520, minWidth: 360, minHeight: 400 },
   history: { width: 720, height: 520, minWidth: 480, minHeight: 360 },
+  inspector: { width: 760, height: 520, minWidth: 480, minHeight: 300 },
 };
 
 export interface ElectronWindowsOptions {
@@ -32,6 +34,8 @@ export interface ElectronWindowsOptions {
   readonly onContactListClose: () => 'hide' | 'close';
   /** A conversation window went away: the user closed it. */
   readonly onConversationClosed: (conversationId: string) => void;
+  /** The inspector window went away: stop recording for it. */
+  readonly onInspectorClosed?: (senderId: string) => void;
   readonly now?: () => number;
 }
 
@@ -39,6 +43,7 @@ export class ElectronWindows implements WindowHost {
   private contactList: BrowserWindow | undefined;
   private readonly conversations = new Map<string, BrowserWindow>();
   private history: BrowserWindow | undefined;
+  private inspector: BrowserWindow | undefined;
   /** The webContents ids of our windows, for the IPC sender check. */
   private readonly senders = new Set<number>();
   private readonly gestures: UserGestureGate;
@@ -146,6 +151,33 @@ export class ElectronWindows implements WindowHost {
     if (!win || win.isDestroyed() || win.isFocused() || !win.isVisible()) return;
     win.flashFrame(true);
     if (process.platform === 'darwin') app.dock?.bounce('informational');
+  }
+
+  openInspector(): void {
+    if (!this.inspector || this.inspector.isDestroyed()) {
+      const win = this.create({ kind: 'inspector' }, true, []);
+      const senderId = String(win.webContents.id);
+      win.on('closed', () => {
+        if (this.inspector === win) this.inspector = undefined;
+        this.options.onInspectorClosed?.(senderId);
+      });
+      this.inspector = win;
+      return;
+    }
+    if (this.inspector.isMinimized()) this.inspector.restore();
+    this.inspector.show();
+    this.inspector.focus();
+  }
+
+  async saveText(name: string, text: string, senderId: string): Promise<boolean> {
+    const owner = BrowserWindow.getAllWindows().find((w) => String(w.webContents.id) === senderId);
+    const options = { defaultPath: name, filters: [{ name: 'Text', extensions: ['txt'] }] };
+    const { canceled, filePath } = owner
+      ? await dialog.showSaveDialog(owner, options)
+      : await dialog.showSaveDialog(options);
+    if (canceled || !filePath) return false;
+    await writeFile(filePath, text, 'utf8');
+    return true;
   }
 
   async openExternal(url: string, senderId: string): Promise<boolean> {

@@ -29,6 +29,7 @@ import { Lifecycle } from './lifecycle';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from './modules';
 import type { DaLoginCache } from './passport';
 import type { BackoffOptions } from './reconnect';
+import type { Transport } from './transport';
 
 export type { MessengerEvents, SwitchboardInvitation, SwitchboardTicket } from './events';
 export { outcomeOf, signInFailureReason } from './lifecycle';
@@ -62,6 +63,8 @@ export interface MessengerClientOptions {
    * turn it off for a server that mishandles it.
    */
   readonly pipelining?: boolean;
+  /** Proxy, HTTP gateway and wire trace for every connection and HTTPS request. Default: direct. */
+  readonly transport?: Transport;
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
@@ -139,11 +142,13 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
         ...(options.daLoginCache === undefined ? {} : { daLoginCache: options.daLoginCache }),
         ...(options.pipelining === undefined ? {} : { pipelining: options.pipelining }),
+        ...(options.transport === undefined ? {} : { transport: options.transport }),
       },
       { profile: this.profileOps, presence },
     );
     this.conversations = new ConversationManager({
       email,
+      ...(options.transport === undefined ? {} : { transport: options.transport }),
       requestSwitchboard: () => this.requestSwitchboard(),
       onInvitation: (listener) => this.on('invitation', listener),
       onEnded: (listener) => {

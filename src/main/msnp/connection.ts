@@ -1,10 +1,11 @@
 // One MSNP TCP connection: framing, TrID allocation, replies correlated by TrID with timeouts,
 // and everything else routed to listeners. Used for the notification server and reusable for
 // switchboards (pass the payload rule that fits the peer).
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { FrameDecoder, encodeCommand, type Frame, type Param, type PayloadRule } from './codec';
 import { TypedEmitter } from './emitter';
 import { MsnpError, isErrorCode, serverError } from './errors';
+import { directTransport, type StreamRole, type Transport } from './transport';
 
 export interface ConnectionOptions {
   readonly host: string;
@@ -15,6 +16,10 @@ export interface ConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Default time to wait for a reply to `request`; 30 s unless given. */
   readonly requestTimeoutMs?: number;
+  /** How the connection is opened (direct, proxy, gateway) and traced. Default: direct TCP. */
+  readonly transport?: Transport;
+  /** Default `ns`. */
+  readonly role?: StreamRole;
 }
 
 export interface ConnectionEvents {
@@ -56,43 +61,41 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
   private trid = 0;
   private closed = false;
   private failure: MsnpError | undefined;
+  private readonly trace: Transport['trace'];
+  /** The connection's name in the wire trace, e.g. `ns-1`. */
+  readonly traceId: string | undefined;
 
   private constructor(
-    private readonly socket: Socket,
+    private readonly socket: Duplex,
     options: ConnectionOptions,
   ) {
     super();
     this.decoder = new FrameDecoder({ payloadRule: options.payloadRule });
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    socket.setNoDelay(true);
+    this.trace = options.transport?.trace;
+    this.traceId = this.trace?.open(options.role ?? 'ns');
+    if (this.traceId !== undefined) this.trace?.note(this.traceId, `connected to ${options.host}:${options.port}`);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
-      this.failure ??= new MsnpError('network', `Connection error: ${err.message}`, { cause: err });
+      this.failure ??=
+        err instanceof MsnpError ? err : new MsnpError('network', `Connection error: ${err.message}`, { cause: err });
     });
     socket.on('close', () => this.onClose());
     socket.on('drain', () => this.emit('drain', undefined));
+    // A stream handed over after a proxy handshake is paused so nothing is lost before now.
+    socket.resume();
   }
 
-  /** Opens a connection; rejects with a `network` or `timeout` MsnpError. */
-  static connect(options: ConnectionOptions): Promise<MsnpConnection> {
-    const timeoutMs = options.connectTimeoutMs ?? 15_000;
-    const where = `${options.host}:${options.port}`;
-    return new Promise((resolve, reject) => {
-      const socket = netConnect({ host: options.host, port: options.port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new MsnpError('timeout', `Could not connect to ${where}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new MsnpError('network', `Could not connect to ${where}: ${err.message}`, { cause: err }));
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(new MsnpConnection(socket, options));
-      });
+  /** Opens a connection; rejects with a `network` or `timeout` MsnpError (a ProxyError when a proxy failed). */
+  static async connect(options: ConnectionOptions): Promise<MsnpConnection> {
+    const transport = options.transport ?? directTransport;
+    const stream = await transport.openStream({
+      host: options.host,
+      port: options.port,
+      role: options.role ?? 'ns',
+      timeoutMs: options.connectTimeoutMs ?? 15_000,
     });
+    return new MsnpConnection(stream, options);
   }
 
   get isOpen(): boolean {
@@ -193,12 +196,16 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
       process.nextTick(() => this.socket.uncork());
     }
     this.socket.write(bytes);
+    if (this.trace?.active && this.traceId !== undefined) this.trace.written(this.traceId, bytes);
   }
 
   private onData(chunk: Buffer): void {
     const { frames, error } = this.decoder.push(chunk);
     for (const frame of frames) {
       if (this.closed || this.socket.destroyed) return;
+      if (this.trace?.active && this.traceId !== undefined) {
+        this.trace.command(this.traceId, 'in', frame.name, frame.params, frame.payload);
+      }
       try {
         this.dispatch(frame);
       } catch (err) {
@@ -245,6 +252,8 @@ export class MsnpConnection extends TypedEmitter<ConnectionEvents> {
     if (this.closed) return;
     this.closed = true;
     const reason = this.failure ?? new MsnpError('network', 'Connection closed');
+    if (this.traceId !== undefined)
+      this.trace?.note(this.traceId, `closed${this.failure ? `: ${this.failure.message}` : ''}`);
     for (const [trid, pending] of this.pending) {
       this.settle(trid, pending);
       pending.reject(reason);

@@ -17,6 +17,7 @@ import {
 } from './format';
 import { buildEmoticonPayload, parseEmoticonBody, type EmoticonDeclaration } from './p2p/emoticons';
 import { Switchboard } from './switchboard';
+import type { Transport } from './transport';
 
 /** What conversations need from the notification-server session. */
 export interface NotificationLink {
@@ -31,6 +32,8 @@ export interface NotificationLink {
    * for people. A session that comes back (reconnection) is used as before.
    */
   onEnded(listener: (reason: string) => void): void;
+  /** How switchboards are reached: the notification session's proxy, gateway and trace. */
+  readonly transport?: Transport;
 }
 
 export interface ConversationManagerOptions {
@@ -474,9 +477,10 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     });
   }
 
-  private sbOptions(): { email: string; ackTimeoutMs?: number; requestTimeoutMs?: number } {
+  private sbOptions(): { email: string; ackTimeoutMs?: number; requestTimeoutMs?: number; transport?: Transport } {
     return {
       email: this.link.email,
+      ...(this.link.transport === undefined ? {} : { transport: this.link.transport }),
       ...(this.options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: this.options.ackTimeoutMs }),
       ...(this.options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: this.options.requestTimeoutMs }),
     };

@@ -17,6 +17,7 @@ import { login, type LoginResult } from './login';
 import type { DaLoginCache } from './passport';
 import { Backoff, Reconnector, type BackoffOptions } from './reconnect';
 import { LIST_SYNCS } from './sync';
+import { isProxyError, type Transport } from './transport';
 
 export interface LifecycleOptions {
   readonly server: ServerConfig;
@@ -30,6 +31,8 @@ export interface LifecycleOptions {
   readonly reconnect?: BackoffOptions | false;
   readonly daLoginCache?: DaLoginCache;
   readonly pipelining?: boolean;
+  /** Proxy, gateway and trace for the connections and HTTPS requests. Default: direct. */
+  readonly transport?: Transport;
 }
 
 export class Lifecycle {
@@ -122,6 +125,7 @@ export class Lifecycle {
       ...(this.options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.options.connectTimeoutMs }),
       requestTimeoutMs: this.options.requestTimeoutMs,
       ...(this.options.pipelining === undefined ? {} : { pipelining: this.options.pipelining }),
+      ...(this.options.transport === undefined ? {} : { transport: this.options.transport }),
       signal,
       onStep: (step) => {
         if (step === 'ver') progress('authenticating');
@@ -294,7 +298,7 @@ export function signInFailureReason(error: MsnpError): SignOutReason {
       return 'wrong-credentials';
     case 'timeout':
     case 'network':
-      return 'unreachable';
+      return isProxyError(error) ? 'proxy-error' : 'unreachable';
     case 'server':
     case 'passport':
       return 'server-error';

@@ -75,6 +75,7 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
     payloadRule: serverToClientPayload,
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
   const abort = (): void => connection.destroy(cancelled());
   if (signal?.aborted) abort();

@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { MsnpError } from './errors';
+import type { Transport } from './transport';
 
 /** Login URLs learnt from a nexus, by nexus URL, so later sign-ins skip the nexus. */
 export class DaLoginCache {
@@ -60,6 +61,8 @@ export interface PassportOptions {
   readonly maxRedirects?: number;
   readonly cache?: DaLoginCache;
   readonly signal?: AbortSignal;
+  /** The proxy the requests go through and the wire trace; default direct, untraced. */
+  readonly transport?: Transport;
 }
 
 interface HttpAnswer {
@@ -70,7 +73,7 @@ interface HttpAnswer {
 /** What a nexus lookup needs: no credentials, nothing from the notification server. */
 export type NexusOptions = Pick<
   PassportOptions,
-  'nexusUrl' | 'ca' | 'allowInsecure' | 'timeoutMs' | 'cache' | 'signal'
+  'nexusUrl' | 'ca' | 'allowInsecure' | 'timeoutMs' | 'cache' | 'signal' | 'transport'
 >;
 
 /**
@@ -223,11 +226,14 @@ function get(target: string, headers: Record<string, string>, options: NexusOpti
     );
   }
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const trace = options.transport?.trace;
+  const traceId = trace?.active ? trace.open('http') : undefined;
+  if (traceId !== undefined) trace?.http(traceId, 'out', `GET ${target}`, headers);
   return new Promise((resolve, reject) => {
     const common = {
       method: 'GET',
       headers,
-      agent: false as const,
+      agent: options.transport?.httpAgent(!insecure) ?? (false as const),
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const req = insecure
@@ -243,6 +249,8 @@ function get(target: string, headers: Record<string, string>, options: NexusOpti
     });
     req.on('response', (res) => {
       res.resume();
+      if (traceId !== undefined)
+        trace?.http(traceId, 'in', `HTTP ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim(), res.headers);
       resolve({ status: res.statusCode ?? 0, headers: res.headers });
     });
     req.end();

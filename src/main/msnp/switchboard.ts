@@ -7,6 +7,7 @@ import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
 import { MAX_PAYLOAD_BYTES } from './format';
 import { MsnpConnection } from './connection';
+import type { Transport } from './transport';
 
 export interface SwitchboardOptions {
   readonly host: string;
@@ -19,6 +20,8 @@ export interface SwitchboardOptions {
   /** How long an `A` message may wait for its ACK before it counts as possibly lost. Default 60 s. */
   readonly ackTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /** Proxy, gateway and trace; default direct. */
+  readonly transport?: Transport;
 }
 
 export interface SwitchboardEvents {
@@ -69,6 +72,8 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
       host: options.host,
       port: options.port,
       payloadRule: serverToClientPayload,
+      role: 'sb',
+      ...(options.transport === undefined ? {} : { transport: options.transport }),
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     });

@@ -4,6 +4,7 @@ import { parseRoute } from './lib/route';
 import { ContactListScreen } from './screens/contacts/ContactListScreen';
 import { ConversationScreen } from './screens/conversation/ConversationScreen';
 import { HistoryViewer } from './screens/history/HistoryViewer';
+import { InspectorScreen } from './screens/Inspector';
 import { OptionsPanel } from './screens/Options';
 import { SignIn } from './screens/SignIn';
 import { connectConversation } from './store/conversation';
@@ -65,6 +66,7 @@ export function App(): React.JSX.Element {
       )}
       {route.kind === 'options' && <OptionsWindow />}
       {route.kind === 'history' && <HistoryWindow key={route.contact ?? ''} contact={route.contact} />}
+      {route.kind === 'inspector' && <InspectorScreen />}
     </>
   );
 }

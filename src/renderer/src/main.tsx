@@ -7,6 +7,7 @@ import './styles/base.css';
 import './styles/sign-in.css';
 import './styles/contact-list.css';
 import './styles/conversation.css';
+import './styles/inspector.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

@@ -51,6 +51,9 @@ export class BridgeWindows implements WindowHost {
   /** What the folder and save dialogs answer (undefined: the user cancelled). */
   folderToChoose: string | undefined;
   saveAs: string | undefined;
+  /** Files the app asked to save, as they would have been written. */
+  readonly savedFiles: { name: string; text: string }[] = [];
+  inspectorRequests = 0;
   contactListShown = 0;
   private readonly waiters: ((conversationId: string) => void)[] = [];
   private consumed = 0;
@@ -93,6 +96,16 @@ export class BridgeWindows implements WindowHost {
 
   async chooseSaveFile(): Promise<string | undefined> {
     return this.saveAs;
+  }
+
+  openInspector(): void {
+    this.inspectorRequests += 1;
+  }
+
+  /** Keeps what would be saved instead of asking where: there is no file dialog here. */
+  async saveText(name: string, text: string): Promise<boolean> {
+    this.savedFiles.push({ name, text });
+    return true;
   }
 
   /** The next conversation window the app asked for (waits for it if none is pending). */
@@ -232,7 +245,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       nextPage += 1;
       const entry: Page = { socket: ws, route, senderId: `page-${nextPage}` };
       pages.add(entry);
-      ws.on('close', () => pages.delete(entry));
+      ws.on('close', () => {
+        pages.delete(entry);
+        // As the Electron glue does when the inspector window closes.
+        if (route.kind === 'inspector') void core.dispatch('inspector:unwatch', {}, { senderId: entry.senderId });
+      });
       ws.on('message', (data) => {
         let message: { id?: unknown; channel?: unknown; payload?: unknown };
         try {

@@ -1,6 +1,7 @@
 // An auth mechanism answers the server's `USR … S` challenge: MD5 (MSNP2–7), TWN / Passport 1.4
 // (MSNP8–14), SSO (MSNP15+). The sign-in sequence (login.ts) picks the one the dialect table
 // names and runs everything around it: VER, INF or CVR, USR I, referrals and the final USR.
+import type { Transport } from '../transport';
 import type { AuthMechanismName, Dialect } from '../dialects';
 import { MsnpError } from '../errors';
 import type { DaLoginCache } from '../passport';
@@ -22,6 +23,8 @@ export interface AuthSettings {
   readonly onStep?: (step: LoginStep) => void;
   /** For SSO: the login service and the tokens kept across sign-ins. */
   readonly sso?: SsoSettings;
+  /** Proxy, gateway and trace for the HTTPS requests. Default: direct. */
+  readonly transport?: Transport;
 }
 
 export interface SsoSettings {

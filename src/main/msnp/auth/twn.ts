@@ -11,6 +11,7 @@ function passport(settings: AuthSettings): NexusOptions {
     ...(settings.daLoginCache === undefined ? {} : { cache: settings.daLoginCache }),
     ...(settings.requestTimeoutMs === undefined ? {} : { timeoutMs: settings.requestTimeoutMs }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+    ...(settings.transport === undefined ? {} : { transport: settings.transport }),
   };
 }
 

@@ -1,13 +1,16 @@
 // Which screen this window shows, from its hash: `#/` the contact list (and sign-in),
-// `#/conversation/<id>` one conversation, `#/options` the options.
+// `#/conversation/<id>` one conversation, `#/options` the options, `#/history` the message
+// history (`#/history/<contact>` at one contact's log), `#/inspector` the protocol inspector.
 export type Route =
   | { kind: 'contact-list' }
   | { kind: 'conversation'; conversationId: string }
   | { kind: 'options' }
-  | { kind: 'history'; contact?: string };
+  | { kind: 'history'; contact?: string }
+  | { kind: 'inspector' };
 
 export function parseRoute(hash: string): Route {
   if (hash === '#/options') return { kind: 'options' };
+  if (hash === '#/inspector') return { kind: 'inspector' };
   if (hash === '#/history') return { kind: 'history' };
   const history = /^#\/history\/([^/]+)$/.exec(hash);
   if (history?.[1]) {

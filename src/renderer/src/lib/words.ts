@@ -11,6 +11,9 @@ export function signOutMessage(reason: SignOutReason): string | null {
       return 'You have been signed out because you signed in to Messenger at another location.';
     case 'unreachable':
       return 'Messenger could not reach the server. Check your Internet connection and the server address, then try again.';
+    case 'proxy-error':
+      // The engine's message names the proxy and what went wrong with it.
+      return null;
     case 'connection-lost':
       return 'You have been signed out because the connection to the server was lost.';
     case 'server-shutdown':

@@ -1,4 +1,4 @@
-// Options: sounds, alerts, auto-away, servers and saved passwords. Preferences are saved together
+// Options: sounds, alerts, auto-away, connection (proxy, HTTP gateway), servers and saved passwords. Preferences are saved together
 // with OK, as in the classic dialog; forgetting a saved account happens at once.
 import { useEffect, useState } from 'react';
 import {
@@ -9,15 +9,17 @@ import {
   type ServerPreset,
 } from '../../../shared/schemas';
 import { call, errorText } from '../lib/api';
+import { ProxyFields, proxyDraft, proxySetting, saveProxyPassword, type ProxyDraft } from './ProxyFields';
 import { useSession } from '../store/session';
 
-type Tab = 'general' | 'alerts' | 'sounds' | 'transfers' | 'accounts';
+type Tab = 'general' | 'alerts' | 'sounds' | 'transfers' | 'connection' | 'accounts';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'general', label: 'General' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'sounds', label: 'Sounds' },
   { id: 'transfers', label: 'File Transfer' },
+  { id: 'connection', label: 'Connection' },
   { id: 'accounts', label: 'Accounts' },
 ];
 
@@ -110,10 +112,21 @@ function OptionsForm({ initial, onDone }: { initial: Preferences; onDone: () => 
   const [draft, setDraft] = useState(initial);
   const [tab, setTab] = useState<Tab>('general');
   const [error, setError] = useState<string | null>(null);
+  const [proxy, setProxy] = useState<ProxyDraft>(() => proxyDraft(initial.network?.proxy, false));
+  const gatewayFallback = draft.network?.gatewayFallback ?? true;
 
   const update = (change: Partial<Preferences>): void => setDraft({ ...draft, ...change });
   const save = (): void => {
-    call('settings:set', draft).then(onDone, (e: unknown) => setError(errorText(e)));
+    const setting = proxySetting(proxy);
+    if (typeof setting === 'string') {
+      setTab('connection');
+      setError(setting);
+      return;
+    }
+    const network = { proxy: setting ?? { type: 'none' as const }, gatewayFallback };
+    saveProxyPassword(setting, proxy.password)
+      .then(() => call('settings:set', { ...draft, network }))
+      .then(onDone, (e: unknown) => setError(errorText(e)));
   };
 
   return (
@@ -251,6 +264,21 @@ function OptionsForm({ initial, onDone }: { initial: Preferences; onDone: () => 
               label="A nudge is received or sent"
               checked={draft.sounds.nudge}
               onChange={(nudge) => update({ sounds: { ...draft.sounds, nudge } })}
+            />
+          </div>
+        )}
+        {tab === 'connection' && (
+          <div className="options-section">
+            <h3>Proxy</h3>
+            <p className="muted">Used for every server unless its entry names its own.</p>
+            <ProxyFields draft={proxy} allowDefault={false} onChange={setProxy} />
+            <h3>HTTP gateway</h3>
+            <Check
+              label="If a direct connection fails, try the HTTP gateway"
+              checked={gatewayFallback}
+              onChange={(on) =>
+                update({ network: { proxy: draft.network?.proxy ?? { type: 'none' }, gatewayFallback: on } })
+              }
             />
           </div>
         )}

@@ -13,6 +13,7 @@ import { call, errorText } from '../lib/api';
 import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../shared/status';
 import { phaseMessage, signOutMessage } from '../lib/words';
 import { clearSignOut, useSession } from '../store/session';
+import { ProxyFields, proxyDraft, proxySetting, saveProxyPassword, type ProxyDraft } from './ProxyFields';
 
 const CUSTOM = 'custom';
 
@@ -28,6 +29,7 @@ function presetFor(account: SavedAccount, presets: readonly ServerPreset[]): str
 
 export function SignIn(): React.JSX.Element {
   const phase = useSession((s) => s.phase);
+  const phaseDetail = useSession((s) => s.phaseDetail);
   const signOut = useSession((s) => s.signOut);
   const [accounts, setAccounts] = useState<SavedAccount[]>([]);
   const [presets, setPresets] = useState<ServerPreset[]>([]);
@@ -41,6 +43,8 @@ export function SignIn(): React.JSX.Element {
   const [host, setHost] = useState('');
   const [port, setPort] = useState('1863');
   const [nexus, setNexus] = useState('');
+  const [proxy, setProxy] = useState<ProxyDraft>(() => proxyDraft(undefined, true));
+  const [useGateway, setUseGateway] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -56,6 +60,8 @@ export function SignIn(): React.JSX.Element {
     setHost(account.server.host);
     setPort(String(account.server.port));
     setNexus(account.server.nexus ?? '');
+    setProxy(proxyDraft(account.server.proxy, true));
+    setUseGateway(account.server.useGateway ?? false);
   };
 
   useEffect(() => {
@@ -75,10 +81,14 @@ export function SignIn(): React.JSX.Element {
   const server = (): ServerConfig | string => {
     const preset = presets.find((p) => p.id === serverChoice);
     if (preset) return preset.server;
+    const proxySettingNow = proxySetting(proxy);
+    if (typeof proxySettingNow === 'string') return proxySettingNow;
     const parsed = ServerConfig.safeParse({
       host,
       port: Number(port),
       ...(nexus.trim() === '' ? {} : { nexus: nexus.trim() }),
+      ...(proxySettingNow === undefined ? {} : { proxy: proxySettingNow }),
+      ...(useGateway ? { useGateway: true } : {}),
     });
     return parsed.success
       ? parsed.data
@@ -105,6 +115,7 @@ export function SignIn(): React.JSX.Element {
     }
     setBusy(true);
     try {
+      await saveProxyPassword(target.proxy, proxy.password);
       await call('account:sign-in', {
         email: address.data,
         ...(password === '' ? {} : { password }),
@@ -133,6 +144,7 @@ export function SignIn(): React.JSX.Element {
             <Logo size={88} />
           </div>
           <p className="sign-in-step">{phaseMessage(phase)}</p>
+          {phaseDetail === null ? null : <p className="sign-in-detail">{phaseDetail}</p>}
           <p className="sign-in-account">{email}</p>
           <button type="button" className="button" onClick={() => void call('account:sign-out', {})}>
             Cancel
@@ -258,10 +270,22 @@ export function SignIn(): React.JSX.Element {
                 placeholder="https://host/rdr/pprdr.asp (optional)"
               />
             </label>
+            <ProxyFields draft={proxy} allowDefault onChange={setProxy} />
+            <label className="check">
+              <input type="checkbox" checked={useGateway} onChange={(e) => setUseGateway(e.target.checked)} />
+              Always use the HTTP gateway
+            </label>
           </fieldset>
         )}
         <button type="submit" className="button button-primary sign-in-button">
           Sign In
+        </button>
+        <button
+          type="button"
+          className="link-button sign-in-inspector"
+          onClick={() => call('inspector:open', {}).catch((e: unknown) => setError(errorText(e)))}
+        >
+          Trouble signing in? Open the Protocol Inspector
         </button>
       </form>
     </div>

@@ -22,6 +22,8 @@ export interface Notice {
 
 export interface SessionState {
   phase: SessionPhase;
+  /** What the sign-in is doing about a difficulty (e.g. trying the HTTP gateway), shown under the step. */
+  phaseDetail: string | null;
   profile: Profile | null;
   contacts: ContactMap;
   groups: Group[];
@@ -39,6 +41,7 @@ export interface SessionState {
 
 const initial: SessionState = {
   phase: 'signed-out',
+  phaseDetail: null,
   profile: null,
   contacts: {},
   groups: [],
@@ -86,14 +89,19 @@ export function connectSession(schedule: Scheduler = frame): () => void {
   }, schedule);
   const { msn } = window;
   const unsubscribe = [
-    msn.on('session:phase', ({ phase }) => {
+    msn.on('session:phase', ({ phase, detail }) => {
       if (phase !== 'signed-out') {
-        set({ phase, signOut: null });
+        // A detail belongs to the step it was given with; the next step starts clean.
+        set((s) => ({
+          phase,
+          signOut: null,
+          phaseDetail: detail ?? (s.phase === phase ? s.phaseDetail : null),
+        }));
         return;
       }
       // The phase can change before `session:signed-out` arrives: remember who it was already.
       const { profile, lastEmail } = useSession.getState();
-      set({ phase, lastEmail: profile?.email ?? lastEmail });
+      set({ phase, phaseDetail: null, lastEmail: profile?.email ?? lastEmail });
     }),
     msn.on('session:signed-in', ({ profile }) => set({ phase: 'online', profile, signOut: null })),
     msn.on('session:signed-out', (signOut) => {

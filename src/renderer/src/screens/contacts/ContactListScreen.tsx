@@ -160,6 +160,7 @@ export function ContactListScreen(): React.JSX.Element {
         { label: 'Emoticons...', onSelect: () => setModal({ kind: 'emoticons' }) },
         { label: 'Message History...', onSelect: () => report(call('history:open', {})) },
         { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
+        { label: 'Protocol Inspector...', onSelect: () => report(call('inspector:open', {})) },
       ],
     },
   ];
