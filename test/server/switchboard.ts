@@ -10,8 +10,6 @@ import { visibleTo, type Hub } from './hub';
 /** Longest MSG payload; a longer one closes the connection without delivery, like the real SB. */
 export const MAX_MESSAGE_BYTES = 1664;
 const COOKIE_LIFETIME_MS = 120_000;
-/** MSNP2P binary header plus footer: anything shorter is not a P2P packet. */
-const P2P_MIN_BODY = 48 + 4;
 
 interface Cookie {
   readonly email: string;
@@ -203,16 +201,16 @@ class SbConnection {
     target.ring(session.id, this.sb.hub.addresses.switchboard, cookie, this.email, this.friendly);
   }
 
+  /**
+   * Relays the payload byte for byte and never looks inside P2P: like Escargot, only the ack letter
+   * is checked (P2P must use D) and the length (by the frame decoder, which closes above 1664).
+   */
   private msg(session: ChatSession, trid: string, args: readonly string[], payload: Buffer): void {
     const ack = args[0];
     const p2p = mediaType(parseMime(payload).headers.get('content-type')) === 'application/x-msnmsgrp2p';
     const acks = this.dialect >= 9 ? ['U', 'N', 'A', 'D'] : ['U', 'N', 'A'];
     if (args.length !== 2 || ack === undefined || !acks.includes(ack) || (p2p && ack !== 'D')) {
       this.conn.close(`bad MSG acknowledgement type ${ack ?? ''}`);
-      return;
-    }
-    if (ack === 'D' && (!p2p || parseMime(payload).body.length < P2P_MIN_BODY)) {
-      this.conn.error(282, trid);
       return;
     }
     const others = session.others(this.email);
