@@ -145,4 +145,29 @@ describe('two test peers through the reference server', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(await readdir(inbox)).toEqual([]);
   });
+
+  it('fails a transfer on both sides when the switchboard closes mid-way', async () => {
+    const alice = await signIn('alice@example.com');
+    const bob = await signIn('bob@example.com');
+    const inbox = await folder('closed');
+    const path = join(dir, 'closed.bin');
+    await writeFile(path, randomBytes(3 * 1024 * 1024));
+    bob.onFileOffer(() => {
+      // Right after the 200 OK has been written.
+      setImmediate(() => bob.closeSwitchboards());
+      return { accept: true, dir: inbox };
+    });
+    await expect(alice.sendFile('bob@example.com', path)).rejects.toThrow(/bob@example.com left the switchboard/);
+    expect(await bob.nextEvent('file-failed')).toMatchObject({
+      name: 'closed.bin',
+      reason: expect.stringMatching(/switchboard closed/),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await readdir(inbox)).toEqual([]);
+    // What was in flight when Bob left was NAKed by the server; nothing else went wrong.
+    expect(alice.takeErrors().filter((m) => !/not delivered \(NAK\)/.test(m))).toEqual([]);
+    // A new conversation works as before.
+    bob.acceptFiles(inbox);
+    expect(await alice.sendFile('bob@example.com', path)).toMatchObject({ completed: true });
+  });
 });

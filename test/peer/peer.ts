@@ -41,6 +41,7 @@ export class TestPeer {
   private readonly links = new Map<Switchboard, Map<string, Link>>();
   private readonly calling = new Map<string, Promise<Switchboard>>();
   private listeners: Array<(e: PeerEvent) => void> = [];
+  private readonly presenceWaiters = new Set<(email: string, p: Presence | null) => void>();
   /** Events already handed out by nextEvent. */
   private readonly consumed = new WeakSet<PeerEvent>();
   private readonly ackTimeoutMs: number;
@@ -52,6 +53,9 @@ export class TestPeer {
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
     this.answerTimeoutMs = options.answerTimeoutMs ?? 30_000;
+    ns.onPresence = (who, p) => {
+      for (const w of [...this.presenceWaiters]) w(who, p);
+    };
     ns.onRing = (ring) => {
       Switchboard.answer(ring, this.email)
         .then((sb) => this.adopt(sb))
@@ -99,19 +103,17 @@ export class TestPeer {
     const now = this.contact(key);
     if (now && ok(now)) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
-      const previous = this.ns.onPresence;
       const timer = setTimeout(() => {
-        this.ns.onPresence = previous;
+        this.presenceWaiters.delete(waiter);
         reject(new Error(`${this.email}: ${email} never reached the expected presence`));
       }, timeoutMs);
-      this.ns.onPresence = (who, p) => {
-        previous(who, p);
-        if (who === key && p && ok(p)) {
-          clearTimeout(timer);
-          this.ns.onPresence = previous;
-          resolve(p);
-        }
+      const waiter = (who: string, p: Presence | null) => {
+        if (who !== key || !p || !ok(p)) return;
+        clearTimeout(timer);
+        this.presenceWaiters.delete(waiter);
+        resolve(p);
       };
+      this.presenceWaiters.add(waiter);
     });
   }
 
@@ -189,6 +191,19 @@ export class TestPeer {
   /** Every P2P problem seen so far (malformed packets, timeouts, undelivered acks). */
   get errors(): string[] {
     return this.events.flatMap((e) => (e.type === 'p2p-error' ? [e.message] : []));
+  }
+
+  /** Returns the P2P problems seen so far and forgets them (for tests that provoke some). */
+  takeErrors(): string[] {
+    const taken = this.errors;
+    for (let i = this.events.length - 1; i >= 0; i--)
+      if (this.events[i]?.type === 'p2p-error') this.events.splice(i, 1);
+    return taken;
+  }
+
+  /** Leaves every conversation (OUT on each switchboard); sessions on them fail. */
+  closeSwitchboards(): void {
+    for (const sb of this.switchboards) sb.close();
   }
 
   /** Leaves every conversation and signs out. */

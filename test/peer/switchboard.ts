@@ -28,7 +28,8 @@ export class Switchboard {
     conn.onCommand = (c) => this.onCommand(c);
     conn.onClose(() => {
       for (const w of this.windowWaiters.splice(0)) w();
-      for (const email of [...this.members]) this.left(email);
+      // Not "left": whoever owns the connection learns from its own close handler that it is gone.
+      this.members.clear();
     });
   }
 
