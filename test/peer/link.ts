@@ -53,6 +53,7 @@ export interface FileOffer {
 
 export type PeerEvent =
   | { type: 'text'; from: string; text: string }
+  | { type: 'emoticons'; from: string; items: Array<{ shortcut: string; msnObject: string }> }
   | { type: 'picture-served'; to: string; sha1d: string; bytes: number }
   | { type: 'picture-refused'; to: string; sha1d: string }
   | { type: 'file-offer'; from: string; name: string; size: number; accepted: boolean }

@@ -78,6 +78,22 @@ describe('two test peers through the reference server', () => {
     expect((await bob.fetchPicture('alice@example.com')).equals(next)).toBe(true);
   });
 
+  it('announces custom emoticons before the text and serves them', async () => {
+    const alice = await signIn('alice@example.com');
+    const bob = await signIn('bob@example.com', { dialect: 10 });
+    const hi = randomBytes(2048);
+    const xml = alice.publishObject(hi, { friendly: 'hi' });
+    expect(xml).toContain('Type="2"');
+    expect(xml).toContain('Friendly="aABpAAAA"');
+    await alice.sendText('bob@example.com', 'say (hi)!', { '(hi)': xml });
+    const text = await bob.nextEvent('text');
+    expect(text.text).toBe('say (hi)!');
+    const announced = await bob.nextEvent('emoticons');
+    expect(announced.items).toEqual([{ shortcut: '(hi)', msnObject: xml }]);
+    expect(bob.events.indexOf(announced)).toBeLessThan(bob.events.indexOf(text));
+    expect((await bob.fetchObject('alice@example.com', xml)).equals(hi)).toBe(true);
+  });
+
   it('sends a 5 MB file that arrives with the same SHA-256, while text goes both ways', async () => {
     const alice = await signIn('alice@example.com');
     const bob = await signIn('bob@example.com', { dialect: 11 });

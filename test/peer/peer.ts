@@ -36,6 +36,8 @@ export class TestPeer {
   /** The msnobj XML advertised in CHG, if a picture is set. */
   msnObject: string | undefined;
   private picture: Buffer | undefined;
+  /** Custom emoticons and other objects published with publishObject, by SHA1D. */
+  private readonly objects = new Map<string, Buffer>();
   private fileDecision: (offer: FileOffer) => FileDecision = () => ({ accept: false });
   private readonly switchboards = new Set<Switchboard>();
   private readonly links = new Map<Switchboard, Map<string, Link>>();
@@ -156,8 +158,39 @@ export class TestPeer {
   }
 
   /** A text/plain message, resolved on the switchboard's ACK. */
-  async sendText(email: string, text: string): Promise<void> {
-    await (await this.switchboardWith(email)).sendText(textMessage(text));
+  /**
+   * A text/plain message, resolved on the switchboard's ACK. With `emoticons` (shortcut → msnobj
+   * from publishObject) the text/x-mms-emoticon announcement goes first, as P2P.md §5.3 says.
+   */
+  async sendText(email: string, text: string, emoticons: Record<string, string> = {}): Promise<void> {
+    const sb = await this.switchboardWith(email);
+    const entries = Object.entries(emoticons);
+    if (entries.length > 0) {
+      const body = entries.map(([shortcut, xml]) => `${shortcut}\t${xml}\t`).join('');
+      sb.sendUnacked(Buffer.from(`MIME-Version: 1.0\r\nContent-Type: text/x-mms-emoticon\r\n\r\n${body}`, 'utf8'));
+    }
+    await sb.sendText(textMessage(text));
+  }
+
+  /** Publishes an MSN object (default Type 2, a custom emoticon) to be served by SHA1D; returns its msnobj. */
+  publishObject(data: Buffer, opts: { type?: number; friendly?: string } = {}): string {
+    const xml = buildMsnObject(this.email, data, { type: opts.type ?? 2, friendly: opts.friendly });
+    this.objects.set(parseMsnObject(xml)?.sha1d ?? '', data);
+    return xml;
+  }
+
+  /** Fetches any MSN object a contact published (an emoticon from an announcement, say). */
+  fetchObject(email: string, msnObject: string): Promise<Buffer> {
+    return this.fetchPicture(email, msnObject);
+  }
+
+  /**
+   * Sends `payload` verbatim as one `MSG … D` (for tests that feed a client hostile P2P);
+   * resolves on the switchboard's ACK.
+   */
+  async sendRaw(email: string, payload: Buffer): Promise<void> {
+    const { acked } = await (await this.switchboardWith(email)).sendP2P(payload, false);
+    await acked;
   }
 
   /** The next event of `type` (already seen ones included once) matching `match`. */
@@ -263,6 +296,21 @@ export class TestPeer {
     const type = contentType(mime);
     if (type === 'application/x-msnmsgrp2p') this.link(sb, from).receive(payload);
     else if (type === 'text/plain') this.emit({ type: 'text', from, text: mime.body.toString('utf8') });
+    else if (type === 'text/x-mms-emoticon' || type === 'text/x-mms-animemoticon') {
+      const fields = mime.body.toString('utf8').split('\t');
+      const items: Array<{ shortcut: string; msnObject: string }> = [];
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const raw = fields[i + 1] ?? '';
+        let xml = raw;
+        try {
+          if (/^%3C/i.test(raw)) xml = decodeURIComponent(raw);
+        } catch {
+          xml = raw;
+        }
+        items.push({ shortcut: fields[i] ?? '', msnObject: xml });
+      }
+      this.emit({ type: 'emoticons', from, items });
+    }
   }
 
   private link(sb: Switchboard, peer: string): Link {
@@ -277,7 +325,8 @@ export class TestPeer {
         me: this.email,
         peer,
         send: (payload, windowed) => sb.sendP2P(payload, windowed),
-        object: (id) => (this.picture && parseMsnObject(this.msnObject ?? '')?.sha1d === id ? this.picture : undefined),
+        object: (id) =>
+          this.picture && parseMsnObject(this.msnObject ?? '')?.sha1d === id ? this.picture : this.objects.get(id),
         decideFile: (offer) => this.fileDecision(offer),
         emit: (e) => this.emit(e),
         ackTimeoutMs: this.ackTimeoutMs,

@@ -86,6 +86,11 @@ export class Switchboard {
     if (reply.name !== 'ACK') throw new WireError(`message not delivered (${reply.name})`);
   }
 
+  /** MSG with ack `N`: no answer unless delivery failed. */
+  sendUnacked(payload: Buffer): void {
+    this.conn.send('MSG', ['N'], payload);
+  }
+
   /**
    * MSG with ack `D`; resolves once written, with the switchboard's ACK still to come. Windowed
    * messages (bulk data) first wait while WINDOW are un-ACKed; the others (acks, SLP) go out at
