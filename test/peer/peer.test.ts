@@ -121,6 +121,38 @@ describe('two test peers through the reference server', () => {
     expect((await bob.nextEvent('file-received')).file).toBe(join(inbox, 'big (1).bin'));
   });
 
+  it('runs three transfers one way and one the other way at once, with pictures fetched meanwhile', async () => {
+    const alicePicture = randomBytes(40_000);
+    const alice = await signIn('alice@example.com', { picture: alicePicture });
+    const bob = await signIn('bob@example.com', { dialect: 9 });
+    const bobInbox = await folder('bob-many');
+    const aliceInbox = await folder('alice-many');
+    bob.acceptFiles(bobInbox);
+    alice.acceptFiles(aliceInbox);
+    const files = await Promise.all(
+      ['one.bin', 'two.bin', 'three.bin', 'back.bin'].map(async (name, i) => {
+        const data = randomBytes(700_000 + i * 12_345);
+        await writeFile(join(dir, name), data);
+        return { name, data };
+      }),
+    );
+    await bob.waitForContact('alice@example.com', (p) => p.msnObject !== undefined);
+    const results = await Promise.all([
+      ...files.slice(0, 3).map((f) => alice.sendFile('bob@example.com', join(dir, f.name))),
+      bob.sendFile('alice@example.com', join(dir, 'back.bin')),
+      bob.fetchPicture('alice@example.com'),
+      bob.sendText('alice@example.com', 'still here'),
+    ]);
+    expect(results.slice(0, 4).map((r) => (r as { completed: boolean }).completed)).toEqual([true, true, true, true]);
+    expect((results[4] as Buffer).equals(alicePicture)).toBe(true);
+    for (const f of files) {
+      const receiver = f.name === 'back.bin' ? alice : bob;
+      const got = await receiver.nextEvent('file-received', (e) => e.name === f.name);
+      expect(sha256(await readFile(got.file)), f.name).toBe(sha256(f.data));
+    }
+    expect((await alice.nextEvent('text')).text).toBe('still here');
+  });
+
   it('reports a declined file on both sides', async () => {
     const alice = await signIn('alice@example.com');
     const bob = await signIn('bob@example.com');
