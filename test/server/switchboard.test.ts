@@ -308,6 +308,43 @@ describe('switchboard', () => {
     }
   });
 
+  it('holds a fast P2P sender back while the receiver is slow instead of dropping the receiver', async () => {
+    const { alice, bob } = await pair();
+    bob.socket.pause();
+    const total = 8000;
+    const packet = (i: number) => {
+      const p = p2p(1664 - p2p(0).length);
+      p.writeUInt32LE(i, p.length - 8);
+      return p;
+    };
+    let sent = 0;
+    let acked = 0;
+    const pump = async (untilStalled: boolean): Promise<boolean> => {
+      for (;;) {
+        // A window of 16 un-ACKed messages, as P2P.md asks of clients.
+        while (sent < total && sent - acked < 16) alice.sendPayload(`MSG ${100 + sent++} D`, packet(sent - 1));
+        if (acked === total) return false;
+        try {
+          expect(await alice.line(untilStalled ? 1000 : 10_000)).toBe(`ACK ${100 + acked++}`);
+        } catch (err) {
+          if (untilStalled && /timed out/.test((err as Error).message)) return true;
+          throw err;
+        }
+      }
+    };
+    // While Bob reads nothing, Alice's ACKs stop once his queue is full…
+    expect(await pump(true)).toBe(true);
+    expect(acked).toBeLessThan(total);
+    expect(bob.isClosed).toBe(false);
+    // … and resume, with everything delivered in order, when he reads again.
+    bob.socket.resume();
+    expect(await pump(false)).toBe(false);
+    for (let i = 0; i < total; i++) {
+      const got = await bob.next(10_000);
+      expect(got.payload?.equals(packet(i)), `message ${i}`).toBe(true);
+    }
+  }, 60_000);
+
   it('ends idle sessions with BYE … 1 and closes them', async () => {
     const idle = await startTestServer({ sbIdleTimeoutMs: 200 });
     try {

@@ -215,6 +215,10 @@ class SbConnection {
     }
     const others = session.others(this.email);
     for (const m of others) m.conn.send('MSG', [this.email, this.friendly], payload);
+    // A relay that outruns a slow reader would queue without bound (or drop the reader): read no
+    // more from the sender until the readers caught up, which also delays its ACKs.
+    const busy = others.filter((m) => m.conn.backlogged);
+    if (busy.length > 0) this.conn.holdInput(Promise.all(busy.map((m) => m.conn.drained())).then(() => {}));
     // Delivered means handed to every other participant; alone in the session, nothing is.
     const delivered = others.length > 0 && others.every((m) => !m.conn.closing);
     if ((ack === 'A' || ack === 'D') && delivered) this.conn.send('ACK', [trid]);
