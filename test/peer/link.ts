@@ -62,6 +62,15 @@ export type PeerEvent =
   | { type: 'file-failed'; from: string; name: string; reason: string }
   | { type: 'p2p-error'; peer: string; sessionId: number; message: string };
 
+export interface SendFileOptions {
+  /** Name offered to the receiver; default the file's own. */
+  readonly name?: string;
+  /** Cancel (BYE) once this many bytes were sent. */
+  readonly cancelAfterBytes?: number;
+  /** Cancel when aborted, before or during the transfer. */
+  readonly signal?: AbortSignal;
+}
+
 export interface SendFileResult {
   readonly accepted: boolean;
   /** True when the receiver acked the whole file. */
@@ -78,7 +87,8 @@ export interface LinkHost {
   send(payload: Buffer, windowed: boolean): Promise<{ acked: Promise<void> }>;
   /** Objects this peer published, by SHA1D. */
   object(sha1d: string): Buffer | undefined;
-  decideFile(offer: FileOffer): FileDecision;
+  /** May take its time (a promise): the sender can withdraw the offer meanwhile. */
+  decideFile(offer: FileOffer): FileDecision | Promise<FileDecision>;
   emit(e: PeerEvent): void;
   readonly ackTimeoutMs: number;
   readonly answerTimeoutMs: number;
@@ -193,6 +203,8 @@ export class Link {
   >();
   private readonly sessions = new Map<number, Session>();
   private readonly calls = new Map<string, Session>();
+  /** File offers waiting for a decision, by Call-ID. */
+  private readonly offers = new Map<string, { readonly name: string }>();
   /** Set once the switchboard is gone. */
   private closed = false;
 
@@ -276,6 +288,13 @@ export class Link {
       ]);
       return;
     }
+    const offer = this.offers.get(m.callId);
+    if (offer && (m.method === 'BYE' || m.status !== undefined)) {
+      // The sender withdrew a file offer not yet answered (BYE, or 603 as libpurple sends).
+      this.offers.delete(m.callId);
+      this.host.emit({ type: 'file-cancelled', from: this.host.peer, name: offer.name, bytes: 0, by: 'sender' });
+      return;
+    }
     const s = this.calls.get(m.callId);
     if (m.method === 'BYE') {
       if (s) this.byeReceived(s);
@@ -313,10 +332,17 @@ export class Link {
       }
       const size = Number(ctx.size);
       const name = safeFileName(ctx.name);
-      const decision = this.host.decideFile({ from: this.host.peer, name, size });
-      this.host.emit({ type: 'file-offer', from: this.host.peer, name, size, accepted: decision.accept });
-      if (!decision.accept) return decline();
-      this.receiveFile(m, sid, name, size, decision);
+      const offer = { name };
+      this.offers.set(m.callId, offer);
+      Promise.resolve(this.host.decideFile({ from: this.host.peer, name, size }))
+        .catch((): FileDecision => ({ accept: false }))
+        .then((decision) => {
+          if (this.offers.get(m.callId) !== offer || this.closed) return;
+          this.offers.delete(m.callId);
+          this.host.emit({ type: 'file-offer', from: this.host.peer, name, size, accepted: decision.accept });
+          if (!decision.accept) return decline();
+          this.receiveFile(m, sid, name, size, decision);
+        });
       return;
     }
     decline();
@@ -422,7 +448,11 @@ export class Link {
 
   // ---- sending a file (P2P.md §5.2, sender side) --------------------------------------------------
 
-  async sendFile(path: string, opts: { name?: string; cancelAfterBytes?: number } = {}): Promise<SendFileResult> {
+  /**
+   * Offers a file and streams it once accepted. `cancelAfterBytes` or `signal` (also before the
+   * answer) make this side cancel with a BYE.
+   */
+  async sendFile(path: string, opts: SendFileOptions = {}): Promise<SendFileResult> {
     const file = await open(path, 'r');
     try {
       const size = (await file.stat()).size;
@@ -457,7 +487,22 @@ export class Link {
         ['Context', encodeFileContext(opts.name ?? basename(path), size).toString('base64')],
       ];
       await this.expectAck(await this.request('INVITE', callId, CT_SESSION_REQ, body));
-      const status = await withTimeout(answer, this.host.answerTimeoutMs, 'no answer to the file invitation');
+      const abort = new Promise<number>((resolve) => {
+        if (opts.signal?.aborted) resolve(-1);
+        opts.signal?.addEventListener('abort', () => resolve(-1), { once: true });
+      });
+      const status = await withTimeout(
+        Promise.race([answer, abort]),
+        this.host.answerTimeoutMs,
+        'no answer to the file invitation',
+      );
+      if (status === -1) {
+        // Withdrawn before the receiver answered: BYE on the Call-ID (P2P.md §5.2).
+        await this.bye(callId);
+        s.end();
+        return { accepted: false, completed: false, bytes: 0, reason: 'cancelled by sender' };
+      }
+      if (status === 0) await finished; // the session ended first: rethrows why, if it failed
       if (status !== 200) {
         s.end();
         return { accepted: false, completed: false, bytes: 0, reason: 'declined' };
@@ -469,7 +514,7 @@ export class Link {
       let sent = 0;
       const block = Buffer.alloc(READ_BLOCK);
       while (sent < size && !s.stopped && this.sessions.get(sid) === s) {
-        if (opts.cancelAfterBytes !== undefined && sent >= opts.cancelAfterBytes) {
+        if (opts.signal?.aborted || (opts.cancelAfterBytes !== undefined && sent >= opts.cancelAfterBytes)) {
           s.stopped = 'cancelled by sender';
           break;
         }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../server/index';
-import { MSNC5, TestPeer, type PeerOptions } from './peer';
+import { MSNC5, TestPeer, type FileDecision, type PeerOptions } from './peer';
 
 const ACCOUNTS = [
   { email: 'alice@example.com', password: 'alice-pw', displayName: 'Alice', contacts: ['bob@example.com'] },
@@ -166,6 +166,36 @@ describe('two test peers through the reference server', () => {
       reason: 'declined',
     });
     expect(await bob.nextEvent('file-offer')).toMatchObject({ name: 'nope.txt', size: 9, accepted: false });
+  });
+
+  it('lets the receiver decide later, and the sender withdraw an offer not yet answered', async () => {
+    const alice = await signIn('alice@example.com');
+    const bob = await signIn('bob@example.com');
+    const inbox = await folder('later');
+    const path = join(dir, 'later.txt');
+    await writeFile(path, 'worth the wait');
+    let offered!: () => void;
+    const seen = new Promise<void>((r) => (offered = r));
+    let decide!: (d: FileDecision) => void;
+    bob.onFileOffer(() => {
+      offered();
+      return new Promise((r) => (decide = r));
+    });
+    const abort = new AbortController();
+    const withdrawn = alice.sendFile('bob@example.com', path, { signal: abort.signal });
+    await seen;
+    abort.abort();
+    expect(await withdrawn).toEqual({ accepted: false, completed: false, bytes: 0, reason: 'cancelled by sender' });
+    expect(await bob.nextEvent('file-cancelled')).toMatchObject({ name: 'later.txt', by: 'sender', bytes: 0 });
+    // Deciding after the withdrawal changes nothing.
+    decide({ accept: true, dir: inbox });
+
+    bob.onFileOffer(async () => ({ accept: true, dir: inbox }));
+    expect(await alice.sendFile('bob@example.com', path)).toMatchObject({ completed: true, bytes: 14 });
+    expect((await bob.nextEvent('file-received')).file).toBe(join(inbox, 'later.txt'));
+    expect(bob.events.filter((e) => e.type === 'file-offer').map((e) => e.type === 'file-offer' && e.accepted)).toEqual(
+      [true],
+    );
   });
 
   it('cancels mid-transfer from the sender and from the receiver, leaving no partial file', async () => {

@@ -1,13 +1,20 @@
 // TestPeer: an independent MSNP client with P2P v1 (pictures and files), for the project's tests.
 // Written from the protocol notes only; it shares no code with the client's engine.
 import type { SettableStatus } from '../../src/shared/schemas';
-import { Link, type FileDecision, type FileOffer, type PeerEvent, type SendFileResult } from './link';
+import {
+  Link,
+  type FileDecision,
+  type FileOffer,
+  type PeerEvent,
+  type SendFileOptions,
+  type SendFileResult,
+} from './link';
 import { contentType, splitMime, textMessage } from './mime';
 import { buildMsnObject, parseMsnObject, percentEncode } from './msnobj';
 import { Notification, type Presence, type ServerAddress } from './notification';
 import { Switchboard } from './switchboard';
 
-export type { FileDecision, FileOffer, PeerEvent, Presence, SendFileResult, ServerAddress };
+export type { FileDecision, FileOffer, PeerEvent, Presence, SendFileOptions, SendFileResult, ServerAddress };
 
 /** "P2P v1 peer, MSNC5" with no feature bits beyond what this peer does (P2P.md §2.5). */
 export const MSNC5 = 0x5000_0000;
@@ -38,7 +45,7 @@ export class TestPeer {
   private picture: Buffer | undefined;
   /** Custom emoticons and other objects published with publishObject, by SHA1D. */
   private readonly objects = new Map<string, Buffer>();
-  private fileDecision: (offer: FileOffer) => FileDecision = () => ({ accept: false });
+  private fileDecision: (offer: FileOffer) => FileDecision | Promise<FileDecision> = () => ({ accept: false });
   private readonly switchboards = new Set<Switchboard>();
   private readonly links = new Map<Switchboard, Map<string, Link>>();
   private readonly calling = new Map<string, Promise<Switchboard>>();
@@ -135,8 +142,8 @@ export class TestPeer {
     this.fileDecision = () => ({ accept: false });
   }
 
-  /** Decides per offer. */
-  onFileOffer(decide: (offer: FileOffer) => FileDecision): void {
+  /** Decides per offer, possibly later (a promise); an offer withdrawn meanwhile is reported as cancelled. */
+  onFileOffer(decide: (offer: FileOffer) => FileDecision | Promise<FileDecision>): void {
     this.fileDecision = decide;
   }
 
@@ -149,11 +156,7 @@ export class TestPeer {
   }
 
   /** Offers a file; resolves when it was declined, cancelled, or acked in full. */
-  async sendFile(
-    email: string,
-    path: string,
-    opts: { name?: string; cancelAfterBytes?: number } = {},
-  ): Promise<SendFileResult> {
+  async sendFile(email: string, path: string, opts: SendFileOptions = {}): Promise<SendFileResult> {
     return (await this.linkTo(email)).sendFile(path, opts);
   }
 
