@@ -249,3 +249,31 @@ describe('two test peers through the reference server', () => {
     expect(await alice.sendFile('bob@example.com', path)).toMatchObject({ completed: true });
   });
 });
+
+describe('test peer sign-in', () => {
+  it('signs in at MSNP8 through a Passport redirect and chats, but refuses P2P there', async () => {
+    const redirecting = await startServer({ accounts: ACCOUNTS, passportRedirect: true });
+    try {
+      const alice = await TestPeer.signIn(redirecting, {
+        email: 'alice@example.com',
+        password: 'alice-pw',
+        dialect: 8,
+      });
+      const bob = await TestPeer.signIn(redirecting, { email: 'bob@example.com', password: 'bob-pw', dialect: 10 });
+      expect((await bob.waitForContact('alice@example.com')).msnObject).toBeUndefined();
+      await alice.sendText('bob@example.com', 'MSNP8 here');
+      expect((await bob.nextEvent('text')).text).toBe('MSNP8 here');
+      await expect(alice.sendFile('bob@example.com', join(dir, 'x'))).rejects.toThrow(/MSNP9/);
+      await alice.close();
+      await bob.close();
+    } finally {
+      await redirecting.close();
+    }
+  });
+
+  it('reports a wrong password', async () => {
+    await expect(TestPeer.signIn(server, { email: 'alice@example.com', password: 'nope' })).rejects.toThrow(
+      /wrong e-mail or password/,
+    );
+  });
+});

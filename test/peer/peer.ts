@@ -341,6 +341,7 @@ export class TestPeer {
   }
 
   private async linkTo(email: string): Promise<Link> {
+    if (this.dialect < 9) throw new Error(`P2P needs MSNP9 or later; signed in with MSNP${this.dialect}`);
     const sb = await this.switchboardWith(email);
     return this.link(sb, email.toLowerCase());
   }
