@@ -362,16 +362,23 @@ export class Link {
       },
     };
     this.track(s);
+    const live = () => this.sessions.get(sid) === s;
     const run = async () => {
       await this.expectAck(await this.respond(invite, 200, 'OK', CT_SESSION_REQ, [['SessionID', String(sid)]]));
+      if (!live()) return;
       await this.expectAck(await this.sendMessage(sid, Flags.normal, Footer.msnObject, Buffer.alloc(4)));
+      if (!live()) return;
       await this.expectAck(await this.sendMessage(sid, Flags.msnObjectData, Footer.msnObject, data));
+      // The BYE often arrives together with this ack, so the session may be over already: fine.
       this.host.emit({ type: 'picture-served', to: this.host.peer, sha1d: objectId, bytes: data.length });
+      if (!live()) return;
       // The requester closes with BYE; without one, give up on the session after a while.
       timer = setTimeout(() => s.end(), 60_000);
       timer.unref();
     };
     run().catch((err: unknown) => {
+      // A requester that closed the session early (BYE) is not an error.
+      if (!live()) return;
       this.error(sid, `serving ${objectId}: ${(err as Error).message}`);
       s.end();
     });
