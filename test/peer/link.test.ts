@@ -150,6 +150,52 @@ describe('two links back to back', () => {
     expect(await readdir(inbox)).toEqual(['big.bin']);
   });
 
+  it('reassembles a WLM 2009 file INVITE that arrives in two chunks, even out of order (§4.4)', async () => {
+    const inbox = join(dir, 'in-v3');
+    await mkdir(inbox, { recursive: true });
+    const { log, bob, events } = wire({ decide: { accept: true, dir: inbox } });
+    const v3 = Buffer.concat([encodeFileContext('wlm.txt', 3), Buffer.alloc(64)]);
+    v3.writeUInt32LE(638, 0);
+    v3.writeUInt32LE(3, 4);
+    const f = { to: BOB, from: ALICE, branch: '{B3}', cseq: 0, callId: '{V3}', contentType: CT_SESSION_REQ };
+    const slp = encodeSlp({ method: 'INVITE' }, f, [
+      ['EUF-GUID', EUF_FILE],
+      ['SessionID', '123456789'],
+      ['AppID', '2'],
+      ['Context', v3.toString('base64')],
+    ]);
+    expect(slp.toString()).toContain('Content-Length: 948\r\n');
+    expect(slp.length).toBeGreaterThan(1202);
+    const chunk = (offset: number, end: number) =>
+      envelope(
+        BOB,
+        encodePacket(
+          {
+            sessionId: 0,
+            identifier: 77,
+            offset: BigInt(offset),
+            totalSize: BigInt(slp.length),
+            length: end - offset,
+            flags: 0,
+            ackIdentifier: 5,
+            ackUniqueId: 0,
+            ackDataSize: 0n,
+          },
+          slp.subarray(offset, end),
+          0,
+        ),
+      );
+    bob.receive(chunk(1202, slp.length));
+    expect(log).toEqual([]);
+    bob.receive(chunk(0, 1202));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.filter((p) => p.from === BOB).map((p) => (p.header.flags === Flags.ack ? 'ack' : slpStart(p)))).toEqual([
+      'ack',
+      'MSNSLP/1.0 200 OK',
+    ]);
+    expect(events[BOB]?.[0]).toMatchObject({ type: 'file-offer', name: 'wlm.txt', size: 3, accepted: true });
+  });
+
   it('answers a direct-connection offer with Listening: false and unknown applications with 603', async () => {
     const { log, bob } = wire();
     const f = { to: BOB, from: ALICE, branch: '{BR}', cseq: 0, callId: '{CALL}', contentType: CT_TRANS_REQ };
