@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFileContext } from './context';
 import { Link, type FileDecision, type LinkHost, type PeerEvent } from './link';
 import { buildMsnObject } from './msnobj';
-import { decodePacket, encodePacket, envelope, Flags, type Header, type Packet } from './packet';
+import { ackFor, decodePacket, encodePacket, envelope, Flags, type Header, type Packet } from './packet';
 import { CT_SESSION_REQ, CT_TRANS_REQ, encodeSlp, EUF_FILE, parseSlp } from './slp';
 
 const ALICE = 'alice@example.com';
@@ -322,5 +322,76 @@ describe('two links back to back', () => {
     expect(
       log.filter((p) => p.from === BOB && p.header.flags === Flags.ack).map((p) => p.header.ackIdentifier),
     ).toEqual([1]);
+  });
+
+  it('reports what a sloppy sender gets wrong: footer byte order, Content-Length, ack fields', async () => {
+    const sent: Buffer[] = [];
+    const events: PeerEvent[] = [];
+    const link = new Link({
+      me: BOB,
+      peer: ALICE,
+      send: (payload) => {
+        sent.push(payload);
+        return Promise.resolve({ acked: Promise.resolve() });
+      },
+      object: () => undefined,
+      decideFile: () => ({ accept: false }),
+      emit: (e) => events.push(e),
+      ackTimeoutMs: 200,
+      answerTimeoutMs: 200,
+    });
+    const packetOf = (b: Buffer) => decodePacket(b.subarray(b.indexOf('\r\n\r\n') + 4));
+    const h = (x: Partial<Header>): Header => ({
+      sessionId: 0,
+      identifier: 1,
+      offset: 0n,
+      totalSize: 0n,
+      length: 0,
+      flags: 0,
+      ackIdentifier: 3,
+      ackUniqueId: 0,
+      ackDataSize: 0n,
+      ...x,
+    });
+
+    // Bob asks for a picture; Alice's ack of the INVITE names the wrong field 32.
+    const fetching = link.fetchObject(buildMsnObject(ALICE, Buffer.from('x')));
+    fetching.catch(() => {});
+    await new Promise((r) => setTimeout(r, 5));
+    const invite = packetOf(sent[0] ?? Buffer.alloc(0)).header;
+    link.receive(
+      envelope(
+        BOB,
+        encodePacket(ackFor({ ...invite, ackIdentifier: invite.ackIdentifier + 1 }, 50), Buffer.alloc(0), 0),
+      ),
+    );
+
+    // A 603 whose Content-Length forgot the NUL, sent with a little-endian footer.
+    const no = encodeSlp(
+      { status: 603, reason: 'Decline' },
+      {
+        to: BOB,
+        from: ALICE,
+        branch: '{X}',
+        cseq: 1,
+        callId: parseSlp(packetOf(sent[0] ?? Buffer.alloc(0)).payload).callId,
+        contentType: CT_SESSION_REQ,
+      },
+      [['SessionID', '1']],
+    );
+    expect(no.toString()).toContain('Content-Length: 17\r\n');
+    const short = Buffer.from(no.toString('latin1').replace('Content-Length: 17', 'Content-Length: 16'), 'latin1');
+    link.receive(
+      envelope(
+        BOB,
+        encodePacket(h({ identifier: 51, totalSize: BigInt(short.length), length: short.length }), short, 0x01000000),
+      ),
+    );
+    await expect(fetching).rejects.toThrow(/603/);
+    expect(events.map((e) => (e.type === 'p2p-error' ? e.message : e.type))).toEqual([
+      expect.stringMatching(/^ack of \d+ carries AckUniqueID \d+ \/ AckDataSize \d+, expected/),
+      'footer 16777216 (0x1000000) where 0 belongs',
+      'SLP Content-Length 16 but 17 body bytes (NUL included)',
+    ]);
   });
 });

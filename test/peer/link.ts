@@ -199,7 +199,14 @@ export class Link {
   /** Our messages waiting for the peer's ack, by Identifier. */
   private readonly acks = new Map<
     number,
-    { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void; acked: boolean }
+    {
+      promise: Promise<void>;
+      resolve: () => void;
+      reject: (e: Error) => void;
+      acked: boolean;
+      /** What a correct ack must carry: our field 32 and TotalSize (P2P.md §3.5). */
+      sent?: { unique: number; total: bigint };
+    }
   >();
   private readonly sessions = new Map<number, Session>();
   private readonly calls = new Map<string, Session>();
@@ -237,9 +244,16 @@ export class Link {
       // Matched by field 32 = our Identifier; the entry stays until its waiter has seen it.
       const waiter = this.acks.get(h.ackIdentifier);
       if (waiter) {
+        if (waiter.sent && (h.ackUniqueId !== waiter.sent.unique || h.ackDataSize !== waiter.sent.total)) {
+          this.error(
+            h.sessionId,
+            `ack of ${h.ackIdentifier} carries AckUniqueID ${h.ackUniqueId} / AckDataSize ${h.ackDataSize}, expected ${waiter.sent.unique} / ${waiter.sent.total}`,
+          );
+        }
         waiter.acked = true;
         waiter.resolve();
       }
+      if (p.footer !== Footer.slp) this.error(h.sessionId, `ack with footer ${p.footer}`);
       return;
     }
     if (isAbort(h.flags)) {
@@ -247,6 +261,7 @@ export class Link {
       if (s) this.cancelledByPeer(s);
       return;
     }
+    this.checkFooter(p);
     if (h.sessionId === 0) return this.reassemble(p, MAX_SLP_BYTES, (data) => this.slp(data));
     const s = this.sessions.get(h.sessionId);
     // Chunks of a session that just ended are still in flight: drop them.
@@ -255,6 +270,25 @@ export class Link {
     if (s.kind === 'fetch' && isData(h.flags)) return this.objectChunk(s, p);
     // The data-preparation message and anything else that asks for it: reassemble, ack.
     this.reassemble(p, MAX_SLP_BYTES, () => {});
+  }
+
+  /**
+   * Receivers route by SessionID, but the peer also checks the footer senders must write (P2P.md
+   * §3.2), once per message: a little-endian footer is a classic bug this should catch.
+   */
+  private checkFooter(p: Packet): void {
+    const h = p.header;
+    if (h.offset !== 0n) return;
+    const s = this.sessions.get(h.sessionId);
+    const allowed =
+      h.sessionId === 0
+        ? [Footer.slp]
+        : s?.kind === 'receive' && isData(h.flags)
+          ? [Footer.file]
+          : [Footer.msnObject, Footer.emoticon, Footer.picture];
+    if (!allowed.includes(p.footer as never)) {
+      this.error(h.sessionId, `footer ${p.footer} (0x${p.footer.toString(16)}) where ${allowed.join(' or ')} belongs`);
+    }
   }
 
   private reassemble(p: Packet, cap: number, done: (data: Buffer) => void): void {
@@ -278,6 +312,10 @@ export class Link {
 
   private slp(bytes: Buffer): void {
     const m = parseSlp(bytes);
+    if (m.contentLength !== m.bodyBytes) {
+      // Read leniently, but a wrong count stalls official clients (P2P.md §9.1): report it.
+      this.error(0, `SLP Content-Length ${m.contentLength} but ${m.bodyBytes} body bytes (NUL included)`);
+    }
     if (m.method === 'INVITE' && m.contentType === CT_SESSION_REQ) return this.invite(m);
     if (m.method === 'INVITE' && m.contentType === CT_TRANS_REQ) {
       // SB only: decline the direct connection politely (P2P.md §4.5).
@@ -516,7 +554,7 @@ export class Link {
       }
       const identifier = this.identifier();
       const unique = randomU32();
-      const dataAcked = this.ackWaiter(identifier);
+      const dataAcked = this.ackWaiter(identifier, { unique, total: BigInt(size) });
       s.dataId = identifier;
       let sent = 0;
       const block = Buffer.alloc(READ_BLOCK);
@@ -765,7 +803,7 @@ export class Link {
   }
 
   /** The promise of the peer's ack of our message `identifier`, registered on first use. */
-  private ackWaiter(identifier: number): Promise<void> {
+  private ackWaiter(identifier: number, sent?: { unique: number; total: bigint }): Promise<void> {
     const existing = this.acks.get(identifier);
     if (existing) return existing.promise;
     let resolve!: () => void;
@@ -775,7 +813,7 @@ export class Link {
       reject = rej;
     });
     promise.catch(() => {});
-    this.acks.set(identifier, { promise, resolve, reject, acked: false });
+    this.acks.set(identifier, { promise, resolve, reject, acked: false, sent });
     return promise;
   }
 
@@ -792,7 +830,7 @@ export class Link {
   private async sendMessage(sid: number, flags: number, footer: number, data: Buffer): Promise<number> {
     const identifier = this.identifier();
     const unique = randomU32();
-    this.ackWaiter(identifier);
+    this.ackWaiter(identifier, { unique, total: BigInt(data.length) });
     for (let at = 0; at < data.length || at === 0; at += CHUNK_BYTES) {
       const chunk = data.subarray(at, at + CHUNK_BYTES);
       const header: Header = {

@@ -26,8 +26,11 @@ export interface SlpMessage extends SlpFields {
   /** Status code of a response. */
   readonly status?: number;
   readonly headers: ReadonlyMap<string, string>;
-  /** Body fields (`Name: value` lines), names as sent. */
+  /** Body fields (`Name: value` lines), names lower-cased. */
   readonly body: ReadonlyMap<string, string>;
+  /** Content-Length as declared (NaN when missing) and the body bytes actually present. */
+  readonly contentLength: number;
+  readonly bodyBytes: number;
 }
 
 /** A request (`INVITE MSNMSGR:to MSNSLP/1.0`) or a response (`MSNSLP/1.0 200 OK`). */
@@ -98,5 +101,7 @@ export function parseSlp(bytes: Buffer): SlpMessage {
     contentType: (headers.get('content-type') ?? '').toLowerCase(),
     headers,
     body,
+    contentLength: declared,
+    bodyBytes: rest.length,
   };
 }
