@@ -1,6 +1,6 @@
 // The peer's codecs against the byte dumps and worked examples of the protocol notes (P2P.md,
 // CHALLENGE.md), typed in by hand from the notes.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeFileContext, encodeFileContext } from './context';
 import { Link, safeFileName, type LinkHost, type PeerEvent } from './link';
 import { buildMsnObject, friendlyName, parseMsnObject, percentEncode, sha1c } from './msnobj';
@@ -360,7 +360,7 @@ describe('a link fed hostile input', () => {
         encodePacket(header({ identifier: 0x5eed, totalSize: BigInt(slp.length), length: slp.length }), slp, 0),
       ),
     );
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(sent.length).toBe(2), { timeout: 5000 });
     expect(events.at(-1)).toMatchObject({ type: 'picture-refused', sha1d: 'gMucQw2AwwhGSfZeDKJdq7/7G2I=' });
     expect(sent.map((p) => decodePacket(p.subarray(p.indexOf('\r\n\r\n') + 4)).header.flags)).toEqual([Flags.ack, 0]);
     expect(sent[1]?.toString()).toContain('MSNSLP/1.0 603 Decline');

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeFileContext } from './context';
 import { Link, type FileDecision, type LinkHost, type PeerEvent } from './link';
 import { buildMsnObject } from './msnobj';
@@ -65,7 +65,7 @@ describe('two links back to back', () => {
     const { log, bob, events } = wire({ picture });
     const got = await bob.fetchObject(buildMsnObject(ALICE, picture));
     expect(got.equals(picture)).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(log.filter((p) => p.header.offset === 0n).length).toBe(10), { timeout: 5000 });
 
     const messages = log.filter((p) => p.header.offset === 0n);
     const steps = messages.map((p) => [
@@ -130,7 +130,8 @@ describe('two links back to back', () => {
     await mkdir(inbox);
     const { log, alice, events } = wire({ decide: { accept: true, dir: inbox } });
     expect(await alice.sendFile(join(dir, 'big.bin'))).toEqual({ accepted: true, completed: true, bytes: 3145728 });
-    await new Promise((r) => setTimeout(r, 50));
+    // Bob reports the file once Alice acked his BYE, the last packet of the exchange.
+    await vi.waitFor(() => expect(events[BOB]?.some((e) => e.type === 'file-received')).toBe(true), { timeout: 5000 });
 
     const data = log.filter((p) => p.header.flags === Flags.fileData);
     expect(data.length).toBe(2618);
@@ -188,7 +189,7 @@ describe('two links back to back', () => {
     bob.receive(chunk(1202, slp.length));
     expect(log).toEqual([]);
     bob.receive(chunk(0, 1202));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(log.filter((p) => p.from === BOB).length).toBe(2), { timeout: 5000 });
     expect(log.filter((p) => p.from === BOB).map((p) => (p.header.flags === Flags.ack ? 'ack' : slpStart(p)))).toEqual([
       'ack',
       'MSNSLP/1.0 200 OK',
@@ -246,7 +247,9 @@ describe('two links back to back', () => {
     bob.receive(
       invite(encodeSlp({ method: 'INVITE' }, { ...f, contentType: CT_SESSION_REQ, callId: '{FT}' }, garbage), 102),
     );
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(log.filter((p) => p.from === BOB && p.header.flags === 0).length).toBe(3), {
+      timeout: 5000,
+    });
     const replies = log.filter((p) => p.from === BOB && p.header.flags === 0).map((p) => parseSlp(p.payload));
     expect(replies.map((m) => [m.status, m.callId, m.contentType])).toEqual([
       [200, '{CALL}', 'application/x-msnmsgr-transrespbody'],
@@ -292,7 +295,9 @@ describe('two links back to back', () => {
     expect(log).toEqual([]);
     expect(events[BOB]?.map((e) => e.type)).toEqual(['p2p-error']);
     bob.receive(envelope(BOB, encodePacket(h({}), slp, 0)));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(log.some((p) => p.from === BOB && slpStart(p) === 'MSNSLP/1.0 200 OK')).toBe(true), {
+      timeout: 5000,
+    });
     const chunk = Buffer.alloc(1000, 1);
     bob.receive(
       envelope(
@@ -314,10 +319,9 @@ describe('two links back to back', () => {
         ),
       ),
     );
-    await new Promise((r) => setTimeout(r, 50));
     expect(events[BOB]?.map((e) => e.type)).toEqual(['p2p-error', 'file-offer', 'file-cancelled']);
     expect(events[BOB]?.at(-1)).toMatchObject({ by: 'sender', bytes: 1000 });
-    expect(await readdir(inbox)).toEqual([]);
+    await vi.waitFor(async () => expect(await readdir(inbox)).toEqual([]), { timeout: 5000 });
     // The 0x40 message itself is not acked.
     expect(
       log.filter((p) => p.from === BOB && p.header.flags === Flags.ack).map((p) => p.header.ackIdentifier),
@@ -357,7 +361,7 @@ describe('two links back to back', () => {
     // Bob asks for a picture; Alice's ack of the INVITE names the wrong field 32.
     const fetching = link.fetchObject(buildMsnObject(ALICE, Buffer.from('x')));
     fetching.catch(() => {});
-    await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(sent.length).toBe(1), { timeout: 5000 });
     const invite = packetOf(sent[0] ?? Buffer.alloc(0)).header;
     link.receive(
       envelope(

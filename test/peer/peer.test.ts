@@ -220,8 +220,7 @@ describe('two test peers through the reference server', () => {
     expect(cancelled.bytes).toBeGreaterThanOrEqual(500_000);
 
     // The partial files are gone once the discards have run.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await readdir(inbox)).toEqual([]);
+    await vi.waitFor(async () => expect(await readdir(inbox)).toEqual([]), { timeout: 5000 });
   });
 
   it('fails a transfer on both sides when the switchboard closes mid-way', async () => {
@@ -240,8 +239,7 @@ describe('two test peers through the reference server', () => {
       name: 'closed.bin',
       reason: expect.stringMatching(/switchboard closed/),
     });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await readdir(inbox)).toEqual([]);
+    await vi.waitFor(async () => expect(await readdir(inbox)).toEqual([]), { timeout: 5000 });
     // What was in flight when Bob left was NAKed by the server; nothing else went wrong.
     expect(alice.takeErrors().filter((m) => !/not delivered \(NAK\)/.test(m))).toEqual([]);
     // A new conversation works as before.
