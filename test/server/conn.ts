@@ -5,6 +5,10 @@ import { clientPayload, encodeCommand, FrameReader, type Frame, type Param } fro
 
 /** A client that stops reading gets disconnected once this much output is queued for it. */
 const MAX_QUEUED_OUTPUT = 512 * 1024;
+/** Output queued beyond this makes the connection backlogged: whoever feeds it is held back. */
+const BACKLOG_BYTES = 64 * 1024;
+/** A backlogged client that reads nothing for this long is dropped. */
+const STUCK_READER_MS = 5000;
 /** After the server ends a connection, how long the peer gets to close its side. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -27,6 +31,9 @@ export class Conn {
   private stallTimer: NodeJS.Timeout | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private closeHandlers: Array<() => void> = [];
+  /** Reasons to leave the input paused (see holdInput). */
+  private holds = 0;
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -54,6 +61,44 @@ export class Conn {
   send(name: string, params: readonly Param[] = [], payload?: Buffer | string): void {
     this.log(`> ${[name, ...params].join(' ')}${payload === undefined ? '' : ` +payload`}`);
     this.write(encodeCommand(name, params, payload));
+  }
+
+  /** More output is queued for this client than it has read: relaying more to it should wait. */
+  get backlogged(): boolean {
+    return this.socket.writableLength > BACKLOG_BYTES;
+  }
+
+  /**
+   * Resolves once the output queue has been written out or the connection is gone. A client that
+   * reads none of it for STUCK_READER_MS is dropped, so that it holds nobody back for long.
+   */
+  drained(): Promise<void> {
+    if (!this.backlogged || this.socket.destroyed) return Promise.resolve();
+    this.draining ??= new Promise((resolve) => {
+      const timer = setTimeout(() => this.destroy('not reading its input'), STUCK_READER_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        this.draining = undefined;
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+    return this.draining;
+  }
+
+  /** Stops reading this client's input until `until` settles: backpressure instead of buffering. */
+  holdInput(until: Promise<void>): void {
+    this.holds++;
+    this.socket.pause();
+    this.armStall();
+    void until.finally(() => {
+      if (--this.holds > 0 || this.socket.destroyed) return;
+      this.socket.resume();
+      this.armStall();
+    });
   }
 
   /** Numeric error reply. */
@@ -108,9 +153,14 @@ export class Conn {
       this.destroy(`unreadable input: ${error.message}`);
       return;
     }
+    this.armStall();
+  }
+
+  /** A half-received command may wait stallMs for the rest, except while its input is held. */
+  private armStall(): void {
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer =
-      this.decoder.pendingBytes > 0 && !this.closing
+      this.decoder.pendingBytes > 0 && !this.closing && this.holds === 0
         ? setTimeout(() => this.destroy('incomplete command stalled'), this.options.stallMs)
         : undefined;
   }

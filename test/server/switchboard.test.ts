@@ -216,25 +216,135 @@ describe('switchboard', () => {
     await bob.quiet();
   });
 
-  it('closes on an invalid acknowledgement type and on P2P data without ack D; 282 for a malformed D', async () => {
+  it('closes on an invalid acknowledgement type and on P2P data with any ack but D', async () => {
     const aliceNs = await track(online(server, 'alice@example.com', 9));
+    const shouting = Buffer.concat([
+      Buffer.from(
+        'mime-version: 1.0\r\ncontent-type: Application/X-MSNMSGRP2P; charset=x\r\np2p-dest: bob@example.com\r\n\r\n',
+      ),
+      Buffer.alloc(52),
+    ]);
     for (const [line, payload] of [
       ['MSG 2 X', TEXT],
       ['MSG 2 a', TEXT],
+      ['MSG 2 d', p2p(60)],
       ['MSG 2 A', p2p(60)],
+      ['MSG 2 N', p2p(60)],
+      ['MSG 2 U', p2p(60)],
+      ['MSG 2 S', p2p(60)],
+      ['MSG 2 A', shouting],
     ] as const) {
       const sb = await openSwitchboard(aliceNs, 'alice@example.com');
       await sb.line();
       sb.sendPayload(line, payload);
       expect(await sb.closed(), line).toEqual([]);
     }
-    const sb = await openSwitchboard(aliceNs, 'alice@example.com');
-    await sb.line();
-    sb.sendPayload('MSG 3 D', p2p(10));
-    expect(await sb.line()).toBe('282 3');
-    sb.sendPayload('MSG 4 D', TEXT);
-    expect(await sb.line()).toBe('282 4');
   });
+
+  /** Alice (MSNP12) and Bob (MSNP9) in one session; returns both switchboard connections. */
+  async function pair(): Promise<{ alice: Wire; bob: Wire }> {
+    const aliceNs = await track(online(server, 'alice@example.com', 12));
+    const bobNs = await track(online(server, 'bob@example.com', 9));
+    const alice = await openSwitchboard(aliceNs, 'alice@example.com');
+    await alice.line();
+    alice.send('CAL 2 bob@example.com');
+    await alice.line();
+    const { sb: bob } = await answer(bobNs, 'bob@example.com');
+    expect(await alice.line()).toMatch(/^JOI bob@example.com Bob /);
+    return { alice, bob };
+  }
+
+  it('relays binary P2P payloads byte for byte: NULs, CR/LF, blank lines and invalid UTF-8 included', async () => {
+    const { alice, bob } = await pair();
+    const head = Buffer.from(
+      'MIME-Version: 1.0\r\nContent-Type: application/x-msnmsgrp2p\r\nP2P-Dest: bob@example.com\r\n\r\n',
+    );
+    const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const payloads = [
+      Buffer.concat([head, every, every, every, every, every, every]),
+      Buffer.concat([head, Buffer.alloc(1202 + 52)]),
+      Buffer.concat([head, Buffer.from('\r\n\r\nMSG 9 D 3\r\nOUT\r\n\x00\xff\xfe\xc3\x28')]),
+      Buffer.concat([head, Buffer.from([0x0a, 0x0d, 0x0a, 0x00])]),
+    ];
+    // Pipelined in one write, then the first again cut into single bytes.
+    alice.raw(
+      Buffer.concat(payloads.map((p, i) => Buffer.concat([Buffer.from(`MSG ${10 + i} D ${p.length}\r\n`), p]))),
+    );
+    const one = payloads[0] ?? Buffer.alloc(0);
+    const framed = Buffer.concat([Buffer.from(`MSG 20 D ${one.length}\r\n`), one]);
+    for (const byte of framed) alice.raw(Buffer.from([byte]));
+    for (const [i, p] of [...payloads, one].entries()) {
+      const got = await bob.next();
+      expect(got.text).toBe(`MSG alice@example.com Alice%20Smith ${p.length}`);
+      expect(got.payload?.equals(p), `payload ${i}`).toBe(true);
+    }
+    expect(await alice.lines(5)).toEqual(['ACK 10', 'ACK 11', 'ACK 12', 'ACK 13', 'ACK 20']);
+    await bob.quiet();
+  });
+
+  it('relays 1664 bytes of P2P and closes the sender at 1665 without delivering', async () => {
+    const { alice, bob } = await pair();
+    const fits = p2p(1664 - p2p(0).length);
+    expect(fits.length).toBe(1664);
+    bob.sendPayload('MSG 5 D', fits);
+    expect(await bob.line()).toBe('ACK 5');
+    expect((await alice.next()).payload?.equals(fits)).toBe(true);
+    bob.sendPayload('MSG 6 D', Buffer.concat([fits, Buffer.from([0])]));
+    expect(await bob.closed()).toEqual([]);
+    expect(await alice.line()).toBe('BYE bob@example.com');
+    await alice.quiet();
+  });
+
+  it('never parses P2P: ack D relays garbage and non-P2P payloads unchanged, like Escargot', async () => {
+    const { alice, bob } = await pair();
+    for (const [trid, payload] of [
+      [3, p2p(12)],
+      [4, Buffer.from(TEXT)],
+      [5, Buffer.from('no blank line here')],
+    ] as const) {
+      alice.sendPayload(`MSG ${trid} D`, payload);
+      expect(await alice.line()).toBe(`ACK ${trid}`);
+      expect((await bob.next()).payload?.equals(Buffer.from(payload))).toBe(true);
+    }
+  });
+
+  it('holds a fast P2P sender back while the receiver is slow instead of dropping the receiver', async () => {
+    const { alice, bob } = await pair();
+    bob.socket.pause();
+    // 12.8 MB: well beyond what the loopback socket buffers absorb (a few MB).
+    const total = 8000;
+    const packet = (i: number) => {
+      const p = p2p(1664 - p2p(0).length);
+      p.writeUInt32LE(i, p.length - 8);
+      return p;
+    };
+    let sent = 0;
+    let acked = 0;
+    const pump = async (untilStalled: boolean): Promise<boolean> => {
+      for (;;) {
+        // A window of 16 un-ACKed messages, as P2P.md asks of clients.
+        while (sent < total && sent - acked < 16) alice.sendPayload(`MSG ${100 + sent++} D`, packet(sent - 1));
+        if (acked === total) return false;
+        try {
+          expect(await alice.line(untilStalled ? 1000 : 10_000)).toBe(`ACK ${100 + acked++}`);
+        } catch (err) {
+          if (untilStalled && /timed out/.test((err as Error).message)) return true;
+          throw err;
+        }
+      }
+    };
+    // While Bob reads nothing, Alice's ACKs stop once his queue is full…
+    expect(await pump(true)).toBe(true);
+    expect(acked).toBeLessThan(total);
+    expect(bob.isClosed).toBe(false);
+    // … and resume, with everything delivered in order, when he reads again.
+    bob.socket.resume();
+    expect(await pump(false)).toBe(false);
+    for (let i = 0; i < total; i++) {
+      const got = await bob.next(10_000);
+      expect(got.payload?.equals(packet(i)), `message ${i}`).toBe(true);
+    }
+  }, 60_000);
 
   it('ends idle sessions with BYE … 1 and closes them', async () => {
     const idle = await startTestServer({ sbIdleTimeoutMs: 200 });

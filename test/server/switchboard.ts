@@ -11,8 +11,6 @@ import { capsFor } from './presence';
 /** Longest MSG payload; a longer one closes the connection without delivery, like the real SB. */
 export const MAX_MESSAGE_BYTES = 1664;
 const COOKIE_LIFETIME_MS = 120_000;
-/** MSNP2P binary header plus footer: anything shorter is not a P2P packet. */
-const P2P_MIN_BODY = 48 + 4;
 
 interface Cookie {
   readonly email: string;
@@ -271,6 +269,10 @@ class SbConnection {
     }
   }
 
+  /**
+   * Relays the payload byte for byte and never looks inside P2P: like Escargot, only the ack letter
+   * is checked (P2P must use D) and the length (by the frame decoder, which closes above 1664).
+   */
   private msg(session: ChatSession, trid: string, args: readonly string[], payload: Buffer): void {
     const ack = args[0];
     const p2p = mediaType(parseMime(payload).headers.get('content-type')) === 'application/x-msnmsgrp2p';
@@ -279,12 +281,12 @@ class SbConnection {
       this.conn.close(`bad MSG acknowledgement type ${ack ?? ''}`);
       return;
     }
-    if (ack === 'D' && (!p2p || parseMime(payload).body.length < P2P_MIN_BODY)) {
-      this.conn.error(282, trid);
-      return;
-    }
     const others = session.others(this);
     for (const m of others) m.conn.send('MSG', [this.email, this.friendly], payload);
+    // A relay that outruns a slow reader would queue without bound (or drop the reader): read no
+    // more from the sender until the readers caught up, which also delays its ACKs.
+    const busy = others.filter((m) => m.conn.backlogged);
+    if (busy.length > 0) this.conn.holdInput(Promise.all(busy.map((m) => m.conn.drained())).then(() => {}));
     // Delivered means handed to every other participant; alone in the session, nothing is.
     const delivered = others.length > 0 && others.every((m) => !m.conn.closing);
     if ((ack === 'A' || ack === 'D') && delivered) this.conn.send('ACK', [trid]);
