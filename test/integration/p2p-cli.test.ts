@@ -1,86 +1,25 @@
 // The CLI's MSNP2P options between processes through the reference server, at MSNP12 and MSNP9:
 // pictures fetched both ways, a file sent and saved intact, a declined file, and the exit codes.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMsnObject } from '../../src/main/msnp/p2p/msnobj';
 import type { RunningServer } from '../server/index';
-import { cleanup, sha256, start, tempDir } from './p2p-support';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Each test starts two or three CLI processes (tsx compiling at start): give them time on a busy machine. */
-const CLI_TIMEOUT_MS = 60_000;
-
-type Line = Record<string, unknown>;
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Line[];
-  /** Resolves with the first printed object that matches. */
-  until(where: (line: Line) => boolean): Promise<Line>;
-  /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>;
-}
+import { CLI_TIMEOUT_MS, cleanup, sha256, start, startCli, stopClis, tempDir, type CliRun } from './p2p-support';
 
 let server: RunningServer;
-const running: ChildProcess[] = [];
 
 beforeAll(async () => {
   server = await start();
 });
 afterAll(() => server.close());
 afterEach(async () => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill();
+  stopClis();
   await cleanup();
 });
 
-function cli(name: string, dialect: number, ...args: string[]): Run {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main/cli.ts',
-      '--server',
-      server.dispatch,
-      '--email',
-      `${name}@example.com`,
-      '--nexus',
-      server.nexus,
-      '--ca',
-      server.ca,
-      '--protocols',
-      `MSNP${dialect}`,
-      ...args,
-    ],
-    { cwd: ROOT, env: { ...process.env, MSN_PASSWORD: `${name}-pass-1` }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  running.push(child);
-  const lines: Line[] = [];
-  const waiters: { where: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
-    const line = JSON.parse(text) as Line;
-    lines.push(line);
-    for (const w of waiters.filter((w) => w.where(line))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    until: (where) => {
-      const found = lines.find(where);
-      return found ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ where, resolve }));
-    },
-  };
-}
+const cli = (name: string, dialect: number, ...args: string[]): CliRun => startCli(server, name, dialect, ...args);
 
 /** A small PNG-looking picture (magic bytes, then noise). */
 function picture(size: number): Buffer {
