@@ -377,16 +377,16 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
       conv.inflight.delete(item);
       item.settle(outcome);
     };
-    sb.sendAcked(item.payload).then(
-      (acked) => done(acked ? { ok: true } : { ok: false, reason: 'The message could not be delivered to everyone' }),
-      (err: unknown) =>
-        done({
-          ok: false,
-          reason:
-            err instanceof MsnpError && err.kind === 'timeout'
-              ? 'No confirmation from the server: the message may not have been delivered'
-              : describe(err),
-        }),
+    const answered = (acked: boolean): void =>
+      done(acked ? { ok: true } : { ok: false, reason: 'The message could not be delivered to everyone' });
+    sb.sendAcked(item.payload, answered).catch((err: unknown) =>
+      done({
+        ok: false,
+        reason:
+          err instanceof MsnpError && err.kind === 'timeout'
+            ? 'No confirmation from the server: the message may not have been delivered'
+            : describe(err),
+      }),
     );
   }
 

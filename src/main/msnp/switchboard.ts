@@ -136,15 +136,21 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
    * Sends a payload with ack mode `A`. Resolves `true` on `ACK`, `false` on `NAK`; rejects with a
    * `timeout` error when neither comes in time, or a `network` error when the session closes first.
    */
-  async sendAcked(payload: Buffer): Promise<boolean> {
+  async sendAcked(payload: Buffer, onAnswer?: (acked: boolean) => void): Promise<boolean> {
     this.checkOpen();
     this.checkSize(payload);
-    const reply = await this.connection.request('MSG', ['A'], {
+    return this.connection.request('MSG', ['A'], {
       payload,
       accept: ['ACK', 'NAK'],
       timeoutMs: this.ackTimeoutMs,
+      // Told as the answer is read, before the frames after it: a BYE in the same read must find
+      // the message already answered, not still waiting (it would be sent again).
+      map: (reply) => {
+        const acked = reply.name === 'ACK';
+        onAnswer?.(acked);
+        return acked;
+      },
     });
-    return reply.name === 'ACK';
   }
 
   /**

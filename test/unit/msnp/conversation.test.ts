@@ -455,6 +455,23 @@ describe('switchboards closing under a conversation', () => {
     expect(link.xfrCount).toBe(2);
   });
 
+  it('never sends again a message whose ACK came in the same read as the BYE', async () => {
+    const id = manager.open('bob@example.com');
+    const delivered = record('delivery');
+    const [sent] = manager.send(id, 'first', DEFAULT_FORMAT);
+    const peer = await serveOpen();
+    const first = await peer.expect('MSG');
+    const left = next('left');
+    peer.write(`ACK ${first.params[0]}\r\nBYE bob@example.com`);
+    await left;
+    await vi.waitFor(() =>
+      expect(delivered).toEqual([{ conversationId: id, messageId: sent?.messageId, state: 'delivered' }]),
+    );
+    manager.send(id, 'second', DEFAULT_FORMAT);
+    const peer2 = await serveOpen();
+    expect(text(await peer2.expect('MSG'))).toBe('second');
+  });
+
   it('resends unacknowledged and queued messages in order after the server drops the switchboard', async () => {
     const id = manager.open('bob@example.com');
     const delivered = record('delivery');
