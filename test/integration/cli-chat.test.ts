@@ -1,11 +1,8 @@
 // Two CLI processes exchange messages through the reference server.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/index';
+import { startCli, stopClis, type CliRun } from '../support/cli';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NAMES = ['alice', 'bob', 'carol'];
 const ACCOUNTS = NAMES.map((name) => ({
   email: `${name}@example.com`,
@@ -14,71 +11,15 @@ const ACCOUNTS = NAMES.map((name) => ({
   contacts: NAMES.filter((n) => n !== name).map((n) => `${n}@example.com`),
 }));
 
-type Line = Record<string, unknown>;
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Line[];
-  /** Resolves with the first printed object that matches. */
-  until(where: (line: Line) => boolean): Promise<Line>;
-  /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>;
-}
-
 let server: RunningServer;
-const running: ChildProcess[] = [];
 
 beforeAll(async () => {
   server = await startServer({ accounts: ACCOUNTS, challenges: false });
 });
 afterAll(() => server.close());
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill();
-});
+afterEach(() => stopClis());
 
-function cli(name: string, dialect: number, ...args: string[]): Run {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/main/cli.ts',
-      '--server',
-      server.dispatch,
-      '--email',
-      `${name}@example.com`,
-      '--nexus',
-      server.nexus,
-      '--ca',
-      server.ca,
-      '--protocols',
-      `MSNP${dialect}`,
-      ...args,
-    ],
-    { cwd: ROOT, env: { ...process.env, MSN_PASSWORD: `${name}-pass-1` }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  running.push(child);
-  const lines: Line[] = [];
-  const waiters: { where: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
-    const line = JSON.parse(text) as Line;
-    lines.push(line);
-    for (const w of waiters.filter((w) => w.where(line))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    until: (where) => {
-      const found = lines.find(where);
-      return found ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ where, resolve }));
-    },
-  };
-}
+const cli = (name: string, dialect: number, ...args: string[]): CliRun => startCli(server, name, dialect, ...args);
 
 describe('CLI chat', () => {
   it.each([8, 12])('delivers a message from one process to another (MSNP%i)', async (dialect) => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMsnObject } from '../../src/main/msnp/p2p/msnobj';
 import type { RunningServer } from '../server/index';
-import { CLI_TIMEOUT_MS, cleanup, sha256, start, startCli, stopClis, tempDir, type CliRun } from './p2p-support';
+import { CLI_TIMEOUT_MS, startCli, stopClis, type CliRun } from '../support/cli';
+import { cleanup, sha256, start, tempDir } from './p2p-support';
 
 let server: RunningServer;
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server/index';
 import { TestPeer } from '../peer/peer';
-import { CLI_TIMEOUT_MS, cleanup, sha256, start, startCli, stopClis, tempDir } from './p2p-support';
+import { CLI_TIMEOUT_MS, startCli, stopClis } from '../support/cli';
+import { cleanup, sha256, start, tempDir } from './p2p-support';
 
 let server: RunningServer;
 const peers: TestPeer[] = [];

@@ -6,30 +6,14 @@
 import { basename } from 'node:path';
 import { CommandError } from '../../shared/ipc';
 import type { Participant, Transfer } from '../../shared/schemas';
+import type { P2PEvents } from '../msnp/p2p/manager';
 import { sha1dToHex, type ObjectStore } from './pictures/store';
 
-/** What the engine tells of one transfer (the P2P layer's `TransferInfo`). */
-export interface EngineTransferInfo {
-  readonly transferId: string;
-  readonly conversationId: string;
-  readonly direction: 'send' | 'receive';
-  readonly peer: string;
-  readonly name: string;
-  readonly size: number;
-}
-
-export interface EngineTransferEvents {
-  'file-offer': EngineTransferInfo & { readonly preview?: Buffer };
-  'transfer-accepted': EngineTransferInfo;
-  'transfer-progress': { readonly transferId: string; readonly bytes: number; readonly size: number };
-  'transfer-completed': EngineTransferInfo & { readonly file?: string };
-  'transfer-failed': EngineTransferInfo & {
-    readonly reason: string;
-    readonly by?: 'you' | 'peer';
-    readonly message: string;
-    readonly bytes: number;
-  };
-}
+/** The engine's transfer events this service follows. */
+export type EngineTransferEvents = Pick<
+  P2PEvents,
+  'file-offer' | 'transfer-accepted' | 'transfer-progress' | 'transfer-completed' | 'transfer-failed'
+>;
 
 /** The engine's P2P layer as this service uses it. */
 export interface TransferEngine<Source, Sink> {
