@@ -9,6 +9,7 @@ import { MessengerClient } from '../../src/main/msnp/client';
 import { P2PManager, P2P_CLIENT_ID, type P2PEvents, type P2POptions } from '../../src/main/msnp/p2p/manager';
 import { buildMsnObject, MsnObjectType, type MsnObject } from '../../src/main/msnp/p2p/msnobj';
 import type { FileSource } from '../../src/main/msnp/p2p/source';
+import type { Transport } from '../../src/main/msnp/transport';
 import { startServer, type RunningServer, type ServerOptions } from '../server/index';
 
 const PEOPLE = ['alice', 'bob', 'carol'];
@@ -39,7 +40,7 @@ export async function peer(
   server: RunningServer,
   name: string,
   dialect: number,
-  options: { picture?: Buffer; p2p?: Partial<P2POptions> } = {},
+  options: { picture?: Buffer; p2p?: Partial<P2POptions>; transport?: Transport } = {},
 ): Promise<Peer> {
   const email = `${name}@example.com`;
   const [host, port] = server.notification.split(':');
@@ -54,6 +55,7 @@ export async function peer(
     reconnect: false,
     clientId: P2P_CLIENT_ID,
     ...(object ? { msnObject: object.xml } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   const p2p = new P2PManager(client.conversations, {
     email,
