@@ -76,17 +76,21 @@ interface App {
   next<E extends EventName>(name: E, where?: (payload: EventPayload<E>) => boolean): Promise<EventPayload<E>>;
 }
 
-async function signedIn(name: string): Promise<App> {
+/** `name`'s app, signed in; with `keepHistory`, it keeps a message history. */
+async function signedIn(name: string, keepHistory = false): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), `revival-p2p-${name}-`));
   dirs.push(dataDir);
   const files = new RecordingFiles(join(dataDir, 'Downloads'));
   mkdirSync(files.downloads);
+  const settings = createSettingsStore({ store: {} });
+  settings.setPreferences({ ...settings.preferences(), history: { keep: keepHistory, showRecent: 5 } });
   const core = createAppCore({
-    settings: createSettingsStore({ store: {} }),
+    settings,
     credentials: memoryCredentials(),
     windows,
     dataDir,
     files,
+    historyDir: join(dataDir, 'history'),
     engine: { reconnect: false },
   });
   cleanups.push(() => core.shutdown());
@@ -185,9 +189,9 @@ describe('MSNP2P through the services', () => {
     expect((await plain).emoticons).toBeUndefined();
   });
 
-  it('sends a file the other side accepts, into their folder, byte for byte', async () => {
-    const alice = await signedIn('alice');
-    const bob = await signedIn('bob');
+  it('sends a file the other side accepts, into their folder, byte for byte, and keeps it in the history', async () => {
+    const alice = await signedIn('alice', true);
+    const bob = await signedIn('bob', true);
     const source = join(mkdtempSync(join(tmpdir(), 'revival-send-')), 'holiday notes.bin');
     dirs.push(join(source, '..'));
     const content = randomBytes(300_000);
@@ -214,6 +218,28 @@ describe('MSNP2P through the services', () => {
     expect(snapshot.entries.filter((e) => e.kind === 'transfer')).toHaveLength(1);
     await bob.call('transfer:open', { transferId: offer.id });
     expect(bob.files.opened).toEqual([join(bob.downloads, 'holiday notes.bin')]);
+
+    // Both histories say what happened: offered, then completed (with where it was saved).
+    const files = async (app: App): Promise<unknown[]> =>
+      (await app.call('history:page', { contact: app === bob ? 'alice@example.com' : 'bob@example.com' })).records
+        .filter((r) => r.kind === 'file')
+        .map((r) => ({ outgoing: r.outgoing, file: r.file }));
+    await expect
+      .poll(() => files(bob))
+      .toEqual([
+        {
+          outgoing: false,
+          file: {
+            name: 'holiday notes.bin',
+            size: content.length,
+            outcome: 'completed',
+            savedPath: join(bob.downloads, 'holiday notes.bin'),
+          },
+        },
+      ]);
+    await expect
+      .poll(() => files(alice))
+      .toEqual([{ outgoing: true, file: { name: 'holiday notes.bin', size: content.length, outcome: 'completed' } }]);
   });
 
   it('tells the sender when the other side declines', async () => {
