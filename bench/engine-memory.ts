@@ -33,6 +33,7 @@ function mainProcess(
     emit: () => {},
     self: () => ({ email: client.email, displayName: client.displayName }),
     nameOf: (who) => contacts.get(who)?.displayName ?? who,
+    isOffline: (who) => contacts.get(who)?.status === 'FLN',
     incoming: () => messages++,
     reportError: (message) => {
       throw new Error(message);

@@ -169,16 +169,23 @@ test('never loses typed text when a message cannot be sent', async ({ msn }) => 
   const me = await msn.user(server, alice);
   const myList = await signedIn(me);
 
-  // Carol is offline: the message cannot reach her, and the log says so under the message.
+  // Carol is offline and these dialects have no offline messages: the window says so before
+  // anything is sent, and the text stays in the box.
   await myList.locator('[data-email="carol@example.com"]').dblclick();
   const { page: toCarol } = await me.openRequestedConversation();
-  await toCarol.getByRole('textbox', { name: 'Type your message' }).fill('Are you awake?');
-  await toCarol.getByRole('textbox', { name: 'Type your message' }).press('Enter');
-  await expect(toCarol.getByRole('log')).toContainText(
-    'The following message could not be delivered to all recipients:',
+  await expect(toCarol.locator('.offline-notice')).toHaveText(
+    'Carol appears to be offline. Messages cannot reach them until they sign in.',
   );
-  await expect(toCarol.locator('.log-failed-text')).toHaveText('Are you awake?');
-  await msn.screenshot(toCarol, 'conversation-failed');
+  const box = toCarol.getByRole('textbox', { name: 'Type your message' });
+  await box.fill('Are you awake?');
+  await box.press('Enter');
+  await expect(toCarol.getByRole('log')).toContainText(
+    'Your message could not be sent: Carol is offline. Your text is still in the box: send it once they sign in.',
+  );
+  await expect(box).toHaveValue('Are you awake?');
+  await expect(toCarol.locator('.log-message')).toHaveCount(0);
+  await msn.screenshot(toCarol, 'conversation-offline');
+  await box.fill('');
 
   // Signed out, the conversation has ended: sending fails and the text goes back in the box.
   await me.call('account:sign-out', {});

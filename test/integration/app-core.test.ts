@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventName, EventPayload, IpcResult } from '../../src/shared/ipc';
 import type { ServerConfig } from '../../src/shared/schemas';
 import type { SoundName, Toast } from '../../src/main/app/alerts';
@@ -390,6 +390,8 @@ describe('app core against the reference server', () => {
     const app = harness();
     await app.call('account:sign-in', signInInput('alice'));
     const carol = await person('carol');
+    // Written to only once the list shows her online: to someone offline nothing is sent.
+    await vi.waitFor(() => expect(app.toasts).toHaveLength(1));
     const opened = await app.call<{ conversationId: string }>('conversation:open', { email: 'carol@example.com' });
     if (!opened.ok) throw new Error(opened.error.message);
     const { conversationId } = opened.value;

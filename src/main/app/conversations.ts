@@ -21,6 +21,8 @@ export interface ConversationsDeps {
   readonly self: () => Participant;
   /** How a contact is named before they join, from the contact list. */
   readonly nameOf: (email: string) => string;
+  /** Whether the contact list shows this person offline (unknown people are not). */
+  readonly isOffline: (email: string) => boolean;
   /** Something arrived that may call for the window, a toast or a sound. */
   readonly incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => void;
   readonly reportError: (message: string) => void;
@@ -264,6 +266,7 @@ export class ConversationsService {
     emoticons: readonly EmoticonDeclaration[] = [],
   ): string[] {
     const conv = this.requireOpen(conversationId);
+    this.refuseIfOffline(conv);
     const engineId = this.ensureEngine(conv);
     const parts = this.engine(() => this.requireManager().send(engineId, text, format, { emoticons }));
     const self = this.deps.self();
@@ -381,6 +384,22 @@ export class ConversationsService {
     const entry = conv.entries.find((e) => e.kind === 'transfer' && e.transfer.id === transfer.id);
     if (entry?.kind === 'transfer') entry.transfer = transfer;
     else this.record(conv, { kind: 'transfer', transfer, at: this.deps.now() });
+  }
+
+  /**
+   * These dialects have no offline messages: a message to someone offline cannot arrive, so it is
+   * refused before any switchboard is asked for. Someone who appears offline but is still in the
+   * conversation's switchboard can be written to.
+   */
+  private refuseIfOffline(conv: AppConversation): void {
+    const people = conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
+    const [only, ...others] = people;
+    if (only === undefined || others.length > 0 || !this.deps.isOffline(only)) return;
+    const joined = conv.engineId === undefined ? [] : (this.manager?.participants(conv.engineId) ?? []);
+    if (joined.some((p) => p.email === only)) return;
+    throw new CommandError(
+      `${this.deps.nameOf(only)} is offline. Your text is still in the box: send it once they sign in.`,
+    );
   }
 
   /** The declaration this message from `email` uses: the one before it, if its text uses any of it. */

@@ -151,6 +151,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     now,
     self,
     nameOf: (email) => contacts.get(email)?.displayName ?? email,
+    isOffline: (email) => contacts.get(email)?.status === 'FLN',
     incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => {
       // Their window is (or is about to be) on screen: so is their picture.
       session.wantPicture(from.email);

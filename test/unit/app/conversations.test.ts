@@ -27,6 +27,7 @@ function setup() {
     }),
     self: () => ({ email: 'me@example.com', displayName: 'Me' }),
     nameOf: (email) => (email === 'bob@example.com' ? 'Bob' : email),
+    isOffline: (email) => email === 'carol@example.com',
     incoming: () => undefined,
     reportError: () => undefined,
     now: () => 1000,
@@ -53,6 +54,17 @@ describe('conversations service', () => {
       participants: [{ email: 'bob@example.com', displayName: 'Bob' }],
       entries: [],
     });
+  });
+
+  it('refuses, before asking for a switchboard, a message to someone offline, with the reason', () => {
+    const { service, events } = setup();
+    const id = service.open('carol@example.com');
+    expect(() => service.send(id, 'are you there?', DEFAULT_FORMAT)).toThrow(
+      'carol@example.com is offline. Your text is still in the box: send it once they sign in.',
+    );
+    // Nothing was recorded as sent, so nothing can be reported as failed later.
+    expect(service.snapshot(id).entries).toEqual([]);
+    expect(events.map((e) => e.name)).toEqual(['conversation:opened']);
   });
 
   it('refuses a conversation with yourself', () => {

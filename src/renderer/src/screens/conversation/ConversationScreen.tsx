@@ -376,6 +376,12 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
             </button>
             {panel === 'emoticons' && <EmoticonPicker onPick={insert} onClose={() => setPanel(null)} />}
           </div>
+          {only?.status === 'FLN' && (
+            <div className="offline-notice" role="status">
+              <RichText text={contactName(only)} /> appears to be offline. Messages cannot reach them until they sign
+              in.
+            </div>
+          )}
           <div className="composer">
             <textarea
               ref={input}
