@@ -8,7 +8,7 @@ import { fileSource } from '../../src/main/msnp/p2p/source';
 import { createTransport, parseProxyUrl, proxySockets, type Transport } from '../../src/main/msnp/transport';
 import type { RunningServer } from '../server/index';
 import { cleanup, next, outcome, peer, randomFile, sha256, start, tempDir, type Peer } from './p2p-support';
-import { startMicrosocks, startTinyproxy, type RunningProxy } from './proxy-support';
+import { proxiesMissing, startMicrosocks, startTinyproxy, type RunningProxy } from './proxy-support';
 
 let server: RunningServer;
 let ca: string;
@@ -38,7 +38,7 @@ function acceptInto(receiver: Peer, dir: string): void {
   });
 }
 
-describe.each([
+describe.skipIf(proxiesMissing !== undefined).each([
   ['SOCKS5', 'HTTP CONNECT', 'socks5', 'http'],
   ['the HTTP gateway', 'SOCKS5', 'gateway', 'socks5'],
 ] as const)('one side through %s, the other through %s', (_a, _b, first, second) => {

@@ -1,11 +1,24 @@
 // Real proxies for the transport tests, started on loopback: microsocks (SOCKS5) and tinyproxy
 // (HTTP CONNECT) from the distribution, plus a small SOCKS4a server written here because no
 // packaged server speaks SOCKS4a.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/**
+ * Why the real proxies cannot run on this machine, or undefined when they can. Where they are
+ * required (`.ci/run` installs them and sets REVIVAL_REQUIRE_PROXIES=1) this is always undefined,
+ * so a missing proxy fails the tests there instead of skipping them.
+ */
+export const proxiesMissing: string | undefined = (() => {
+  if (process.env['REVIVAL_REQUIRE_PROXIES'] === '1') return undefined;
+  const missing = ['microsocks', 'tinyproxy'].filter(
+    (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status !== 0,
+  );
+  return missing.length === 0 ? undefined : `${missing.join(' and ')} not installed`;
+})();
 
 export interface RunningProxy {
   readonly host: string;

@@ -16,7 +16,14 @@ import {
 } from '../../src/main/msnp/transport';
 import { startServer, type RunningServer } from '../server/index';
 import { ACCOUNTS, clientFor, failure, signOutAll, splitAddress, waitFor } from './engine-support';
-import { freePort, startMicrosocks, startSocks4a, startTinyproxy, type RunningProxy } from './proxy-support';
+import {
+  freePort,
+  proxiesMissing,
+  startMicrosocks,
+  startSocks4a,
+  startTinyproxy,
+  type RunningProxy,
+} from './proxy-support';
 
 const AUTH = { user: 'office', password: 'pr0xy-s3cret' };
 
@@ -75,7 +82,7 @@ async function chat(alice: MessengerClient, bob: MessengerClient, text: string):
   expect(await delivered).toBe('delivered');
 }
 
-describe.each(KINDS)('through $name', (kind) => {
+describe.skipIf(proxiesMissing !== undefined).each(KINDS)('through $name', (kind) => {
   let proxy: RunningProxy;
   beforeAll(async () => {
     proxy = await kind.start();
@@ -132,7 +139,7 @@ describe.each(KINDS)('through $name', (kind) => {
   });
 });
 
-describe.each(KINDS.filter((k) => k.password !== undefined))('$name', (kind) => {
+describe.skipIf(proxiesMissing !== undefined).each(KINDS.filter((k) => k.password !== undefined))('$name', (kind) => {
   let proxy: RunningProxy;
   beforeAll(async () => {
     proxy = await kind.start();
