@@ -34,6 +34,7 @@ function mainProcess(
     self: () => ({ email: client.email, displayName: client.displayName }),
     nameOf: (who) => contacts.get(who)?.displayName ?? who,
     isOffline: (who) => contacts.get(who)?.status === 'FLN',
+    pictureOf: (who) => contacts.get(who)?.pictureId,
     incoming: () => messages++,
     reportError: (message) => {
       throw new Error(message);

@@ -1,7 +1,7 @@
 // Message history as it crosses the IPC boundary: stored records, the viewer's pages, search
 // results and the import report. Main stores and returns these; the renderer draws them as text.
 import { z } from 'zod';
-import { DeliveryState, Participant, TextFormat } from './schemas';
+import { DeliveryState, Participant, PictureId, TextFormat } from './schemas';
 
 export const HistoryKind = z.enum([
   'message',
@@ -48,6 +48,8 @@ export const HistoryRecord = z.object({
     .optional(),
   /** An imported invitation's application ("File Transfer", …) and file. */
   invitation: z.object({ application: z.string().optional(), file: z.string().optional() }).optional(),
+  /** The sender's display picture when they wrote it (in the picture cache, if still there). */
+  picture: PictureId.optional(),
 });
 export type HistoryRecord = z.infer<typeof HistoryRecord>;
 

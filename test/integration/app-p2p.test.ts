@@ -139,7 +139,7 @@ const transferDone = (t: Transfer): boolean => ['done', 'declined', 'cancelled',
 describe('MSNP2P through the services', () => {
   it("shows your new picture in your windows and, fetched over P2P, in your contact's", async () => {
     const alice = await signedIn('alice');
-    const bob = await signedIn('bob');
+    const bob = await signedIn('bob', true);
     const picture = png(96);
     const changed = alice.next('profile:changed', (p) => p.pictureId !== undefined);
     await alice.call('profile:set-display-picture', { image: picture.toString('base64') });
@@ -157,6 +157,17 @@ describe('MSNP2P through the services', () => {
     expect(served.status).toBe(200);
     expect(served.body?.equals(picture)).toBe(true);
     expect(served.headers['Content-Type']).toBe('image/png');
+
+    // Bob's history keeps the picture Alice had when she wrote.
+    const { conversationId } = await alice.call('conversation:open', { email: 'bob@example.com' });
+    const said = bob.next('conversation:message', (m) => m.text === 'see my picture?');
+    await alice.call('conversation:send', { conversationId, text: 'see my picture?', format: DEFAULT_FORMAT });
+    await said;
+    await expect
+      .poll(async () =>
+        (await bob.call('history:page', { contact: 'alice@example.com' })).records.map((r) => r.picture),
+      )
+      .toEqual([pictureId]);
   });
 
   it('refuses a picture that is not an image, keeping the old one', async () => {

@@ -21,6 +21,8 @@ export interface ConversationsDeps {
   readonly self: () => Participant;
   /** How a contact is named before they join, from the contact list. */
   readonly nameOf: (email: string) => string;
+  /** A person's display picture now (hex SHA-1), ours included, for the history. */
+  readonly pictureOf: (email: string) => string | undefined;
   /** Whether the contact list shows this person offline (unknown people are not). */
   readonly isOffline: (email: string) => boolean;
   /** Something arrived that may call for the window, a toast or a sound. */
@@ -128,6 +130,7 @@ export class ConversationsService {
         };
         this.record(conv, entry);
         if (declaration) declaration.message = entry;
+        const picture = this.deps.pictureOf(from.email);
         this.log(conv, {
           kind: 'message',
           from: sender,
@@ -135,6 +138,7 @@ export class ConversationsService {
           text,
           ...(format === undefined ? {} : { format }),
           at,
+          ...(picture === undefined ? {} : { picture }),
         });
         this.deps.emit('conversation:message', {
           conversationId: conv.id,
@@ -270,6 +274,7 @@ export class ConversationsService {
     const engineId = this.ensureEngine(conv);
     const parts = this.engine(() => this.requireManager().send(engineId, text, format, { emoticons }));
     const self = this.deps.self();
+    const ownPicture = this.deps.pictureOf(self.email);
     for (const part of parts) {
       const at = this.deps.now();
       this.record(conv, {
@@ -291,6 +296,7 @@ export class ConversationsService {
         format,
         at,
         delivery: 'sending',
+        ...(ownPicture === undefined ? {} : { picture: ownPicture }),
       });
     }
     return parts.map((p) => p.messageId);

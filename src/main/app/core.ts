@@ -152,6 +152,10 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     self,
     nameOf: (email) => contacts.get(email)?.displayName ?? email,
     isOffline: (email) => contacts.get(email)?.status === 'FLN',
+    pictureOf: (email): string | undefined =>
+      email.toLowerCase() === session.profile?.email.toLowerCase()
+        ? session.profile.pictureId
+        : contacts.get(email)?.pictureId,
     incoming: (conversationId: string, kind: IncomingKind, from: Participant, text: string) => {
       // Their window is (or is about to be) on screen: so is their picture.
       session.wantPicture(from.email);

@@ -28,6 +28,7 @@ function setup() {
     self: () => ({ email: 'me@example.com', displayName: 'Me' }),
     nameOf: (email) => (email === 'bob@example.com' ? 'Bob' : email),
     isOffline: (email) => email === 'carol@example.com',
+    pictureOf: () => undefined,
     incoming: () => undefined,
     reportError: () => undefined,
     now: () => 1000,

@@ -71,6 +71,12 @@ export const MIGRATIONS: readonly string[] = [
     saved_path TEXT
   );
   `,
+  // 2 → 3: the display picture a message's sender had when they wrote it (its hex SHA-1, as in the
+  // picture cache), interned like senders and formats.
+  `
+  CREATE TABLE pictures (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE);
+  ALTER TABLE records ADD COLUMN picture_id INTEGER REFERENCES pictures(id);
+  `,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -35,6 +35,8 @@ export type LiveRecord =
       readonly format?: TextFormat;
       readonly at: number;
       readonly delivery?: DeliveryState;
+      /** The sender's display picture at the time (hex SHA-1), so the log can show it later. */
+      readonly picture?: string;
     }
   | { readonly kind: 'nudge'; readonly from: Participant; readonly outgoing: boolean; readonly at: number }
   | { readonly kind: 'join' | 'leave'; readonly who: Participant; readonly at: number }
@@ -133,6 +135,7 @@ export class HistoryService implements HistoryRecorder {
             text: record.text,
             ...(record.format ? { format: record.format } : {}),
             ...(record.delivery ? { delivery: record.delivery } : {}),
+            ...(record.picture === undefined ? {} : { picture: record.picture }),
           });
           if (id !== undefined && record.messageId !== undefined && record.delivery === 'sending') {
             this.pending.set(`${conversationId}\n${record.messageId}`, id);

@@ -60,6 +60,8 @@ export interface NewRecord {
   readonly delivery?: DeliveryState;
   readonly failureReason?: string;
   readonly invitation?: { readonly application?: string; readonly file?: string };
+  /** The sender's display picture at the time (hex SHA-1). */
+  readonly picture?: string;
   /** Imports: a record with a key already stored is not added again. */
   readonly importKey?: Uint8Array;
 }
@@ -124,6 +126,7 @@ interface RecordRow {
   delivery: number | null;
   delivery_reason: string | null;
   extra: string | null;
+  picture: string | null;
   file_name: string | null;
   size: number | null;
   outcome: string | null;
@@ -133,10 +136,11 @@ interface RecordRow {
 const SELECT_RECORD = `
   SELECT r.id, r.conversation_id, c.email AS contact, r.kind, r.at, s.email AS sender_email,
          s.name AS sender_name, r.flags, r.text, r.format_id, r.delivery, r.delivery_reason, r.extra,
-         t.file_name, t.size, t.outcome, t.saved_path
+         p.hash AS picture, t.file_name, t.size, t.outcome, t.saved_path
   FROM records r
   JOIN contacts c ON c.id = r.contact_id
   LEFT JOIN senders s ON s.id = r.sender_id
+  LEFT JOIN pictures p ON p.id = r.picture_id
   LEFT JOIN transfers t ON t.record_id = r.id`;
 
 export const normalizeContact = (email: string): string => email.trim().toLowerCase();
@@ -145,6 +149,7 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly statements = new Map<string, StatementSync>();
   private readonly formats = new Map<number, TextFormat | undefined>();
   private readonly formatIds = new Map<string, number>();
+  private readonly pictureIds = new Map<string, number>();
   /** Ids read or written in this transaction, forgotten if it rolls back. */
   private readonly senderIds = new Map<string, number>();
   private readonly contactOf = new Map<number, number>();
@@ -191,8 +196,8 @@ export class SqliteHistoryStore implements HistoryStore {
       const extra = record.invitation === undefined ? null : JSON.stringify(record.invitation);
       this.sql(
         `INSERT INTO records (id, conversation_id, contact_id, kind, at, sender_id, flags, text, format_id,
-           delivery, delivery_reason, delivery_at, extra, import_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           delivery, delivery_reason, delivery_at, extra, import_key, picture_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         id,
         record.conversationId,
@@ -208,6 +213,7 @@ export class SqliteHistoryStore implements HistoryStore {
         record.delivery === undefined ? null : at,
         extra,
         record.importKey ?? null,
+        record.picture === undefined ? null : this.pictureId(record.picture),
       );
       const searchable =
         record.kind === 'invitation' && record.invitation?.file ? `${text} ${record.invitation.file}` : text;
@@ -424,6 +430,9 @@ export class SqliteHistoryStore implements HistoryStore {
       this.sql('DELETE FROM contacts WHERE id = ? AND keep = 1').run(contactId);
       // Nor do the names they went by.
       this.sql('DELETE FROM senders WHERE id NOT IN (SELECT sender_id FROM records WHERE sender_id IS NOT NULL)').run();
+      this.sql(
+        'DELETE FROM pictures WHERE id NOT IN (SELECT picture_id FROM records WHERE picture_id IS NOT NULL)',
+      ).run();
     });
     this.forget();
     this.scrub();
@@ -437,6 +446,7 @@ export class SqliteHistoryStore implements HistoryStore {
         DELETE FROM records;
         DELETE FROM conversations;
         DELETE FROM senders;
+        DELETE FROM pictures;
         DELETE FROM formats;
         DELETE FROM contacts WHERE keep = 1;
         UPDATE contacts SET name = '';
@@ -468,6 +478,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.senderIds.clear();
     this.contactOf.clear();
     this.formatIds.clear();
+    this.pictureIds.clear();
     this.formats.clear();
     this.maxId = undefined;
   }
@@ -559,6 +570,15 @@ export class SqliteHistoryStore implements HistoryStore {
     return Number(this.sql('INSERT INTO senders (email, name) VALUES (?, ?)').run(email, displayName).lastInsertRowid);
   }
 
+  private pictureId(hash: string): number {
+    const cached = this.pictureIds.get(hash);
+    if (cached !== undefined) return cached;
+    const found = this.sql('SELECT id FROM pictures WHERE hash = ?').get(hash) as { id: number } | undefined;
+    const id = found ? found.id : Number(this.sql('INSERT INTO pictures (hash) VALUES (?)').run(hash).lastInsertRowid);
+    this.pictureIds.set(hash, id);
+    return id;
+  }
+
   private formatId(format: TextFormat): number {
     const style = JSON.stringify(format);
     const cached = this.formatIds.get(style);
@@ -619,6 +639,7 @@ export class SqliteHistoryStore implements HistoryStore {
             },
           }),
       ...(invitation ? { invitation } : {}),
+      ...(row.picture === null ? {} : { picture: row.picture }),
     };
   }
 }

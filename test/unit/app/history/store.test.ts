@@ -182,6 +182,32 @@ describe('records', () => {
     expect(store.search({ text: 'photo' }).hits.map((h) => h.record.kind)).toEqual(['file']);
   });
 
+  it('keeps the picture a sender had when they wrote, and forgets it with their history', () => {
+    const c = conversation();
+    const then = 'a'.repeat(40);
+    const now = 'b'.repeat(40);
+    store.add({ conversationId: c, kind: 'message', at: T0, from: bob, outgoing: false, text: 'old', picture: then });
+    store.add({
+      conversationId: c,
+      kind: 'message',
+      at: T0 + 1,
+      from: bob,
+      outgoing: false,
+      text: 'new',
+      picture: now,
+    });
+    store.add({ conversationId: c, kind: 'message', at: T0 + 2, from: bob, outgoing: false, text: 'none' });
+    expect(store.recent(bob.email, 10).map((r) => [r.text, r.picture])).toEqual([
+      ['old', then],
+      ['new', now],
+      ['none', undefined],
+    ]);
+    store.deleteContact(bob.email);
+    const db = new DatabaseSync(path);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM pictures').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('orders records written in the same millisecond as they came', () => {
     const c = conversation();
     for (let i = 0; i < 1500; i++) say(c, `n${i}`, T0);

@@ -2,6 +2,7 @@
 // the conversation window) or the search results on the right. Search finds words across all the
 // history, or one contact's within dates; a result opens the log at its place. Everything a
 // contact wrote, snippets included, is drawn as text.
+import { pictureUrl } from '../../../../shared/pictures';
 import { useCallback, useEffect, useState } from 'react';
 import type {
   HistoryContact,
@@ -43,6 +44,16 @@ function Record({
         <div className={className} data-record={record.id} data-delivery={record.delivery}>
           {first && (
             <div className="log-says">
+              {record.picture && (
+                <img
+                  className="history-picture"
+                  src={pictureUrl(record.picture)}
+                  alt={`${nameOf(record)}'s display picture then`}
+                  draggable={false}
+                  // A picture since dropped from the cache is simply not shown.
+                  onError={(e) => (e.currentTarget.style.display = 'none')}
+                />
+              )}
               <RichText text={nameOf(record)} /> says: {time}
             </div>
           )}
