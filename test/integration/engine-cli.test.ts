@@ -111,7 +111,7 @@ describe('npm run cli', () => {
     ['no e-mail', ['--server', '127.0.0.1:1863'], 'secret'],
     ['no password in the environment', ['--server', '127.0.0.1:1863', '--email', 'alice@example.com'], undefined],
     ['a password on the command line', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--password', 'x'], 'x'],
-    ['an unknown protocol', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--protocols', 'MSNP13'], 'x'],
+    ['an unknown protocol', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--protocols', 'MSNP19'], 'x'],
     ['a bad status', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--status', 'FLN'], 'x'],
     ['a bad server address', ['--server', 'localhost', '--email', 'a@b.c'], 'x'],
   ])('exits 2 for a usage error: %s', async (_what, args, password) => {

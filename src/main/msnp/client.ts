@@ -26,7 +26,7 @@ import { Roster } from './features/roster';
 import { SwitchboardRequests } from './features/switchboard-requests';
 import type { KeepAliveOptions } from './keepalive';
 import { Lifecycle } from './lifecycle';
-import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from './modules';
+import { DEFAULT_DIALECTS, LEGACY_DIALECTS, SUPPORTED_DIALECTS } from './modules';
 import type { DaLoginCache } from './passport';
 import type { BackoffOptions } from './reconnect';
 import type { Transport } from './transport';
@@ -38,7 +38,10 @@ export interface MessengerClientOptions {
   readonly server: ServerConfig;
   readonly email: string;
   readonly password: string;
-  /** Dialect numbers to offer, e.g. `[12, 11]`; by default MSNP12…MSNP8 (…MSNP2 with `legacyProtocols`). */
+  /**
+   * Dialect numbers to offer, e.g. `[12, 11]`; by default MSNP12…MSNP8 (…MSNP2 with
+   * `legacyProtocols`). MSNP13+ are offered only when asked for here.
+   */
   readonly protocols?: readonly number[];
   readonly legacyProtocols?: boolean;
   /** Status to appear with. Default `NLN`. */
@@ -103,9 +106,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     super();
     if (!ADDRESS.test(options.email.trim())) throw new MsnpError('invalid', `Not an account name: ${options.email}`);
     if (options.password === '') throw new MsnpError('invalid', 'The password is empty');
-    const dialects = [
-      ...new Set(options.protocols ?? (options.legacyProtocols ? SUPPORTED_DIALECTS : DEFAULT_DIALECTS)),
-    ];
+    const dialects = [...new Set(options.protocols ?? (options.legacyProtocols ? LEGACY_DIALECTS : DEFAULT_DIALECTS))];
     const unknown = dialects.filter((d) => !SUPPORTED_DIALECTS.includes(d));
     if (dialects.length === 0 || unknown.length > 0) {
       throw new MsnpError(

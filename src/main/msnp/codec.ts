@@ -16,10 +16,11 @@ export type PayloadRule = (name: string, params: readonly string[]) => boolean;
 const lastIsLength = (params: readonly string[]): boolean =>
   params.length > 0 && /^\d+$/.test(params[params.length - 1] ?? '');
 
-const SERVER_TO_CLIENT_PAYLOAD = new Set(['MSG', 'NOT', 'IPG', 'UBX', 'UUX', 'GCF']);
+// ADL/RML/FQY/UBN exist from MSNP13; `ADL trid OK` has no length, so it stays a plain reply.
+const SERVER_TO_CLIENT_PAYLOAD = new Set(['MSG', 'NOT', 'IPG', 'UBX', 'UUX', 'GCF', 'ADL', 'RML', 'FQY', 'UBN']);
 const CLIENT_TO_SERVER_PAYLOAD = new Set(['MSG', 'QRY', 'UUX']);
 
-/** What a client reads: payload commands sent by the server (MSNP2–12). */
+/** What a client reads: payload commands sent by the server (MSNP2–18). */
 export const serverToClientPayload: PayloadRule = (name, params) =>
   SERVER_TO_CLIENT_PAYLOAD.has(name) && lastIsLength(params);
 

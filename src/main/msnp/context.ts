@@ -9,6 +9,9 @@ import { ContactList } from './contact-list';
 import type { Dialect } from './dialects';
 import { MsnpError, isErrorCode } from './errors';
 import type { MessengerEvents } from './events';
+import type { SoapEndpoints } from './soap/endpoints';
+import type { SoapCall } from './soap/http';
+import type { ServiceName } from './soap/rst';
 
 export type Emit = <K extends keyof MessengerEvents>(event: K, payload: MessengerEvents[K]) => void;
 
@@ -16,6 +19,16 @@ export type Emit = <K extends keyof MessengerEvents>(event: K, payload: Messenge
 export interface Session {
   readonly connection: MsnpConnection;
   readonly dialect: Dialect;
+}
+
+/** How this session reaches the server's SOAP services (MSNP13+). */
+export interface SoapAccess {
+  /** A service's address; throws an MsnpError when the server entry's is unusable. */
+  url(service: keyof SoapEndpoints): string;
+  /** The `TicketToken` that opens `service` for this session. */
+  ticket(service: ServiceName): Promise<string>;
+  /** What every call shares: the server's CA, whether plain HTTP is allowed, the time limit. */
+  readonly call: Pick<SoapCall, 'ca' | 'allowInsecure' | 'timeoutMs'>;
 }
 
 /**
@@ -31,6 +44,8 @@ export interface FrameInterceptor {
 export class ClientContext {
   connection: MsnpConnection | undefined;
   dialect: Dialect | undefined;
+  /** Set for sessions whose dialect keeps its lists in SOAP services. */
+  soap: SoapAccess | undefined;
   model: ContactList;
   phase: SessionPhase = 'signed-out';
   /** Changes are reported only once the list has been announced after sign-in. */

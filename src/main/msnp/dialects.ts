@@ -30,6 +30,10 @@ export interface CommandSyntax {
   readonly displayName: 'REA' | 'PRP';
   /** How presence lines name a contact: `bob@example.com`, or with the network, `1:bob@example.com` (MSNP18). */
   readonly handle: 'email' | 'network-prefixed';
+  /** `ILN`/`NLN`/`FLN`/`UBX` carry the network id (1 = Windows Live) after the e-mail (MSNP14–17). */
+  readonly networkField: boolean;
+  /** Capabilities are `caps:capsEx` in `CHG`, presence and the switchboard (MSNP16+). */
+  readonly extendedCaps: boolean;
 }
 
 /** Lists kept on the notification server and downloaded with `SYN` (MSNP2–12). */
@@ -84,9 +88,16 @@ export interface Dialect {
   readonly capabilities: Capabilities;
 }
 
-const CLASSIC: CommandSyntax = { nameInUsrOk: true, clientIdInChg: false, displayName: 'REA', handle: 'email' };
+const CLASSIC: CommandSyntax = {
+  nameInUsrOk: true,
+  clientIdInChg: false,
+  displayName: 'REA',
+  handle: 'email',
+  networkField: false,
+  extendedCaps: false,
+};
 const TWEENER: CommandSyntax = { ...CLASSIC, clientIdInChg: true };
-const KEYED: CommandSyntax = { nameInUsrOk: false, clientIdInChg: true, displayName: 'PRP', handle: 'email' };
+const KEYED: CommandSyntax = { ...CLASSIC, nameInUsrOk: false, clientIdInChg: true, displayName: 'PRP' };
 
 const BY_EMAIL: Omit<SynLists, 'form'> = {
   sync: 'SYN',
@@ -151,13 +162,20 @@ const ABCH_ERA = (
   clientVersion: string,
   auth: AuthMechanismName,
   challengeProduct: string,
-  extra: { readonly handle?: CommandSyntax['handle']; readonly multiplePlaces?: boolean } = {},
+  extra: Partial<Pick<CommandSyntax, 'handle' | 'networkField' | 'extendedCaps'>> & {
+    readonly multiplePlaces?: boolean;
+  } = {},
 ): Era => ({
   handshake: 'CVR',
   clientVersion,
   auth,
   challengeProduct,
-  syntax: { ...KEYED, handle: extra.handle ?? 'email' },
+  syntax: {
+    ...KEYED,
+    handle: extra.handle ?? 'email',
+    networkField: extra.networkField ?? false,
+    extendedCaps: extra.extendedCaps ?? false,
+  },
   lists: { sync: 'ABCH' },
   capabilities: {
     groups: true,
@@ -166,6 +184,8 @@ const ABCH_ERA = (
     msnObjects: true,
   },
 });
+
+const PLACES = { multiplePlaces: true, extendedCaps: true } as const;
 
 /**
  * Every dialect, by version. Rows name the modules they need; the engine speaks those whose
@@ -184,14 +204,11 @@ export const DIALECTS: Readonly<Record<number, Dialect>> = Object.freeze({
   11: row(11, TWN_ERA('7.0.0816', KEYED, { ...BY_GUID, form: 'keyed' }, 'PROD0090YUAUV{2B')),
   12: row(12, TWN_ERA('7.5.0324', KEYED, { ...BY_GUID, form: 'keyed', lstNetworkField: true }, 'PROD0090YUAUV{2B')),
   13: row(13, ABCH_ERA('8.1.0178', 'TWN', 'PROD0112J1LW7%NB')),
-  14: row(14, ABCH_ERA('8.1.0178', 'TWN', 'PROD0112J1LW7%NB')),
-  15: row(15, ABCH_ERA('8.5.1288.816', 'SSO', 'PROD0119GSJUC$18')),
-  16: row(16, ABCH_ERA('14.0.8117.0416', 'SSO', 'PROD0120PW!CCV9@', { multiplePlaces: true })),
-  17: row(17, ABCH_ERA('14.0.8117.0416', 'SSO', 'PROD0120PW!CCV9@', { multiplePlaces: true })),
-  18: row(
-    18,
-    ABCH_ERA('14.0.8117.0416', 'SSO', 'PROD0120PW!CCV9@', { multiplePlaces: true, handle: 'network-prefixed' }),
-  ),
+  14: row(14, ABCH_ERA('8.1.0178', 'TWN', 'PROD0112J1LW7%NB', { networkField: true })),
+  15: row(15, ABCH_ERA('8.5.1288.816', 'SSO', 'PROD0119GSJUC$18', { networkField: true })),
+  16: row(16, ABCH_ERA('14.0.8117.0416', 'SSO', 'PROD0120PW!CCV9@', { ...PLACES, networkField: true })),
+  17: row(17, ABCH_ERA('14.0.8117.0416', 'SSO', 'PROD0120PW!CCV9@', { ...PLACES, networkField: true })),
+  18: row(18, ABCH_ERA('14.0.8117.0416', 'SSO', 'PROD0120PW!CCV9@', { ...PLACES, handle: 'network-prefixed' })),
 });
 
 /** A dialect given by number or by its row; every pure builder and parser accepts both. */

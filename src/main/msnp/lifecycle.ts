@@ -7,7 +7,7 @@ import { cancelled } from './auth/mechanism';
 import { challengeResponse, productKeyFor } from './challenge';
 import type { MsnpConnection } from './connection';
 import { ContactList } from './contact-list';
-import type { ClientContext } from './context';
+import type { ClientContext, SoapAccess } from './context';
 import { dialectOf } from './dialects';
 import { MsnpError, asMsnpError, serverError } from './errors';
 import type { Presence } from './features/presence';
@@ -16,6 +16,7 @@ import { KeepAlive, type KeepAliveOptions } from './keepalive';
 import { login, type LoginResult } from './login';
 import type { DaLoginCache } from './passport';
 import { Backoff, Reconnector, type BackoffOptions } from './reconnect';
+import { soapEndpoints } from './soap/endpoints';
 import { LIST_SYNCS } from './sync';
 import { isProxyError, type Transport } from './transport';
 
@@ -112,6 +113,19 @@ export class Lifecycle {
     const { server } = this.options;
     const ca = await readCa(server.caFile);
     if (signal.aborted) throw cancelled();
+    const soapAccess = (session: LoginResult): SoapAccess | undefined => {
+      const { serviceTicket } = session;
+      if (!serviceTicket) return undefined;
+      return {
+        url: (service) => soapEndpoints(server)[service],
+        ticket: serviceTicket,
+        call: {
+          ...(ca === undefined ? {} : { ca }),
+          ...(server.allowInsecurePassport === undefined ? {} : { allowInsecure: server.allowInsecurePassport }),
+          timeoutMs: this.options.requestTimeoutMs,
+        },
+      };
+    };
     await login({
       host: server.host,
       port: server.port,
@@ -130,7 +144,7 @@ export class Lifecycle {
       onStep: (step) => {
         if (step === 'ver') progress('authenticating');
       },
-      onAuthenticated: (session) => this.attach(session),
+      onAuthenticated: (session) => this.attach(session, soapAccess(session)),
     });
     progress('syncing');
     const { dialect } = this.ctx.session();
@@ -141,9 +155,9 @@ export class Lifecycle {
         `${dialect.name} needs ${dialect.lists.sync} list sync, which is not built in`,
       );
     const timeoutMs = this.options.requestTimeoutMs;
-    if (this.options.pipelining === false) {
+    if (this.options.pipelining === false || !sync.pipelinesWithChg) {
       await sync.download(this.ctx, timeoutMs);
-      await this.goOnline(false);
+      await this.goOnline(this.options.pipelining !== false);
     } else {
       // The server answers the list request before it reads CHG, so the initial presence still follows the list.
       await Promise.all([sync.download(this.ctx, timeoutMs), this.goOnline(true)]);
@@ -154,11 +168,12 @@ export class Lifecycle {
   }
 
   /** Takes over the connection the moment `USR OK` arrives. */
-  private attach(session: LoginResult): void {
+  private attach(session: LoginResult, soap: SoapAccess | undefined): void {
     const { connection } = session;
     const { ctx } = this;
     ctx.connection = connection;
     ctx.dialect = dialectOf(session.dialect);
+    ctx.soap = soap;
     ctx.model = new ContactList(session.email, session.displayName ?? session.email);
     this.features.profile.seed(ctx.model);
     ctx.announced = false;
@@ -265,6 +280,7 @@ export class Lifecycle {
     this.ctx.announced = false;
     const connection = this.ctx.connection;
     this.ctx.connection = undefined;
+    this.ctx.soap = undefined;
     return connection;
   }
 

@@ -5,7 +5,7 @@
 import { Status, type ListName } from '../../shared/schemas';
 import { decodeName } from './codec';
 import { isListName, listsFromMask } from './contact-list';
-import { synLists, type DialectRef } from './dialects';
+import { dialectOf, synLists, type DialectRef } from './dialects';
 
 export interface ListEntry {
   readonly email: string;
@@ -229,19 +229,39 @@ export interface PresenceLine {
   readonly msnObject?: string;
 }
 
-/** `ILN trid <st> <email> <friendly> [<clientid> [<msnobj>]]` or `NLN <st> <email> <friendly> …` (MSNP2–12). */
-export function parsePresence(name: 'ILN' | 'NLN', params: readonly string[]): PresenceLine | undefined {
-  const [st, email, friendly, clientId, msnObject] = name === 'ILN' ? params.slice(1) : params;
-  if (st === undefined || email === undefined) return undefined;
+/**
+ * The address in a presence handle: MSNP18's `1:bob@example.com` loses its network prefix, and
+ * a place (`bob@example.com;{guid}`) or circle suffix (`;via=…`) is dropped.
+ */
+export function handleEmail(dialect: DialectRef, handle: string): string {
+  const bare = handle.split(';')[0] ?? handle;
+  return dialectOf(dialect).syntax.handle === 'network-prefixed' ? bare.replace(/^\d{1,3}:/, '') : bare;
+}
+
+/**
+ * `ILN trid <st> <handle> [<network> (14–17)] <friendly> [<caps> [<msnobj>]]`, or the same
+ * without the TrID for `NLN`; caps are `caps:capsEx` from MSNP16 (the first number is kept).
+ */
+export function parsePresence(
+  dialect: DialectRef,
+  name: 'ILN' | 'NLN',
+  params: readonly string[],
+): PresenceLine | undefined {
+  const row = dialectOf(dialect);
+  const [st, handle, ...rest] = name === 'ILN' ? params.slice(1) : params;
+  if (st === undefined || handle === undefined) return undefined;
+  // Escargot omits absent fields, so the network id is recognised rather than counted.
+  if (row.syntax.networkField && rest.length > 1 && NUMBER.test(rest[0] ?? '')) rest.shift();
+  const [friendly, caps, msnObject] = rest;
+  const email = handleEmail(row, handle);
   const status: Status = Status.safeParse(st).data ?? 'NLN';
   const object = msnObject === undefined ? undefined : decodeName(msnObject);
+  const clientId = (row.syntax.extendedCaps ? /^(\d+)(?::\d+)?$/ : /^(\d+)$/).exec(caps ?? '')?.[1];
   return {
     email,
     status,
     displayName: decodeName(friendly ?? email),
-    ...(clientId !== undefined && NUMBER.test(clientId) && Number(clientId) <= 0xffffffff
-      ? { clientId: Number(clientId) }
-      : {}),
+    ...(clientId !== undefined && Number(clientId) <= 0xffffffff ? { clientId: Number(clientId) } : {}),
     ...(object !== undefined && /\b(?:Creator|SHA1D)=/.test(object) ? { msnObject: object } : {}),
   };
 }

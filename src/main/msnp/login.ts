@@ -12,6 +12,7 @@ import { dialectOf, type Dialect } from './dialects';
 import { MsnpError } from './errors';
 import { AUTH_MECHANISMS } from './auth';
 import { cancelled, throwIfCancelled, type AuthMechanism, type AuthSettings } from './auth/mechanism';
+import type { ServiceName } from './soap/rst';
 
 export type { LoginStep } from './auth/mechanism';
 
@@ -39,6 +40,8 @@ export interface LoginResult {
   readonly email: string;
   /** From `USR OK` where the dialect sends it there (MSNP2–9); later ones send it with the list (`PRP MFN`). */
   readonly displayName?: string;
+  /** The `TicketToken` for a SOAP service of this session, where the mechanism has them (MSNP13+). */
+  readonly serviceTicket?: (service: ServiceName) => Promise<string>;
 }
 
 type Outcome = { readonly done: LoginResult } | { readonly referral: { host: string; port: number } };
@@ -201,7 +204,9 @@ async function afterUsrInitial(
   }
   const answer = await mechanism.respond(challenge, options, dialect);
   options.onStep?.('usr-subsequent');
-  return { done: await finish(connection, dialect, [mechanism.name, 'S', ...answer], options) };
+  const ticketFor = mechanism.ticketFor?.bind(mechanism);
+  const serviceTicket = ticketFor && ((service: ServiceName) => ticketFor(service, options, answer));
+  return { done: await finish(connection, dialect, [mechanism.name, 'S', ...answer], options, serviceTicket) };
 }
 
 /** Sends the final `USR … S` and reads `USR trid OK <email> [<friendly> (≤9)] …`. */
@@ -210,6 +215,7 @@ function finish(
   dialect: Dialect,
   params: readonly string[],
   options: LoginOptions,
+  serviceTicket: LoginResult['serviceTicket'],
 ): Promise<LoginResult> {
   return connection.request('USR', params, {
     map: (reply) => {
@@ -220,6 +226,7 @@ function finish(
         dialect: dialect.version,
         email,
         ...(dialect.syntax.nameInUsrOk && friendly !== undefined ? { displayName: decodeName(friendly) } : {}),
+        ...(serviceTicket === undefined ? {} : { serviceTicket }),
       };
       options.onAuthenticated?.(result);
       return result;

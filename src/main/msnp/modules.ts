@@ -4,11 +4,22 @@ import { AUTH_MECHANISMS } from './auth';
 import { dialectOf, dialectsUsing } from './dialects';
 import { LIST_SYNCS } from './sync';
 
+// SSO needs the login service's address, a token store and a machine GUID from the session,
+// which it does not get yet: its dialects wait for that.
+const WIRED_MECHANISMS = [...AUTH_MECHANISMS.keys()].filter((m) => m !== 'SSO');
+
 /** Dialects this engine speaks, highest first. */
-export const SUPPORTED_DIALECTS: readonly number[] = dialectsUsing([...AUTH_MECHANISMS.keys()], [...LIST_SYNCS.keys()]);
+export const SUPPORTED_DIALECTS: readonly number[] = dialectsUsing(WIRED_MECHANISMS, [...LIST_SYNCS.keys()]);
 
 /**
- * Offered unless older ones are asked for: MD5 sign-in works only for accounts whose server
- * still keeps an MD5 password hash, so those dialects are opt-in.
+ * Offered unless others are asked for: the Passport 1.4 dialects with lists on the notification
+ * server. MD5 sign-in works only for accounts whose server still keeps an MD5 password hash, and
+ * the address-book dialects (MSNP13+) are newer here, so both are opt-in.
  */
-export const DEFAULT_DIALECTS: readonly number[] = SUPPORTED_DIALECTS.filter((d) => dialectOf(d).auth !== 'MD5');
+export const DEFAULT_DIALECTS: readonly number[] = SUPPORTED_DIALECTS.filter((d) => {
+  const row = dialectOf(d);
+  return row.auth === 'TWN' && row.lists.sync === 'SYN';
+});
+
+/** Offered with `legacyProtocols`: the defaults and the MD5 dialects below them. */
+export const LEGACY_DIALECTS: readonly number[] = SUPPORTED_DIALECTS.filter((d) => dialectOf(d).lists.sync === 'SYN');

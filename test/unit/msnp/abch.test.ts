@@ -8,6 +8,8 @@ import {
   parseMemberships,
 } from '../../../src/main/msnp/soap/abch';
 import { child, descend, findAll, parseXml, soapBody } from '../../../src/main/msnp/soap/parse';
+import { ContactList } from '../../../src/main/msnp/contact-list';
+import { loadAddressBook } from '../../../src/main/msnp/sync/abch';
 import { listPayloads, MAX_CONTACTS_PER_ADL } from '../../../src/main/msnp/sync/adl';
 
 const envelope = (body: string): string =>
@@ -164,5 +166,38 @@ describe('ADL payloads', () => {
         false,
       ),
     ).toEqual(['<ml><d n="example.com"><c n="o&quot;neil&amp;co" l="1" t="1"/></d></ml>']);
+  });
+});
+
+describe('loading the address book into the model', () => {
+  it('puts FL from the book and the other lists from the memberships, then builds the initial ADL', () => {
+    const model = new ContactList('alice@example.com');
+    loadAddressBook(
+      model,
+      parseMemberships(soapBody(FIND_MEMBERSHIP, 'FindMembership')),
+      parseAddressBook(soapBody(AB_FIND_ALL, 'ABFindAll')),
+    );
+    const rows = model.contacts().map((c) => [c.email, c.displayName, c.lists, c.groupIds, c.guid]);
+    expect(rows).toEqual([
+      [
+        'carol@example.com',
+        'Caz',
+        ['FL', 'AL'],
+        ['deb056a9-1c7c-413b-a35f-dd1334ae3d07'],
+        'cca40485-654a-40e3-bb90-8405d257d5dd',
+      ],
+      ['bob@example.com', 'Bob ☺', ['FL', 'AL', 'RL'], [], '0b9f1a52-1111-4222-8333-944455556666'],
+      ['mallory@example.com', 'mallory@example.com', ['BL'], [], undefined],
+      ['dave@example.com', 'dave@example.com', ['PL'], [], undefined],
+      ['yahoo@example.org', 'yahoo@example.org', ['PL'], [], undefined],
+    ]);
+    // Not a messenger contact and on no membership list: not on any list.
+    expect(model.get('fed@example.org')).toBeUndefined();
+    expect(model.groups()).toEqual([{ id: 'deb056a9-1c7c-413b-a35f-dd1334ae3d07', name: 'Work & Play' }]);
+    expect(model.profile.displayName).toBe('Alice <3');
+    expect(model.privacy).toEqual({ gtc: 'N', blp: 'AL' });
+    expect(listPayloads(model.contacts(), true)).toEqual([
+      '<ml l="1"><d n="example.com"><c n="carol" l="3" t="1"/><c n="bob" l="3" t="1"/><c n="mallory" l="4" t="1"/></d></ml>',
+    ]);
   });
 });

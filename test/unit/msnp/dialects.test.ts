@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { productKeyFor } from '../../../src/main/msnp/challenge';
 import { DIALECTS, dialectOf, dialectsUsing, synLists } from '../../../src/main/msnp/dialects';
-import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from '../../../src/main/msnp/modules';
+import { DEFAULT_DIALECTS, LEGACY_DIALECTS, SUPPORTED_DIALECTS } from '../../../src/main/msnp/modules';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -84,14 +84,20 @@ describe('dialect table', () => {
 
 describe('dialects spoken', () => {
   it('are the rows whose auth mechanism and list sync are built in', () => {
-    // SSO is built in, but ABCH list sync is not yet: MSNP13–18 wait for it.
-    expect(SUPPORTED_DIALECTS).toEqual(range(2, 12).reverse());
+    // SSO is built in, but the session does not give it its settings yet: MSNP15–18 wait for that.
+    expect(SUPPORTED_DIALECTS).toEqual(range(2, 14).reverse());
     expect(dialectsUsing(['TWN'], ['SYN'])).toEqual(range(8, 12).reverse());
     expect(dialectsUsing(['MD5', 'TWN'], ['ABCH'])).toEqual([14, 13]);
     expect(dialectsUsing(['MD5', 'TWN', 'SSO'], ['SYN', 'ABCH'])).toEqual(range(2, 18).reverse());
   });
 
-  it('leave the MD5 dialects out by default', () => {
+  it('leave the MD5 and address-book dialects out by default', () => {
     expect(DEFAULT_DIALECTS).toEqual([12, 11, 10, 9, 8]);
+    expect(LEGACY_DIALECTS).toEqual(range(2, 12).reverse());
+  });
+
+  it('say where presence lines carry a network id and caps:capsEx', () => {
+    expect(range(2, 18).filter((v) => dialectOf(v).syntax.networkField)).toEqual([14, 15, 16, 17]);
+    expect(range(2, 18).filter((v) => dialectOf(v).syntax.extendedCaps)).toEqual([16, 17, 18]);
   });
 });

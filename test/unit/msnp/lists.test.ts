@@ -7,6 +7,7 @@ import {
   parseLst,
   parsePersonalMessage,
   parsePresence,
+  handleEmail,
   parseProperty,
   parseSynReply,
   personalMessagePayload,
@@ -164,26 +165,41 @@ describe('presence', () => {
     '%3Cmsnobj%20Creator%3D%22bob%40example.com%22%20Size%3D%2222731%22%20Type%3D%223%22%20Location%3D%22TFRDDF.dat%22%20Friendly%3D%22AAA%3D%22%20SHA1D%3D%22G8fPpR6aONX286a8C2cFmeVbPsA%3D%22%2F%3E';
 
   it('reads ILN and NLN of every family', () => {
-    expect(parsePresence('ILN', split('9 NLN bob@example.com Bob'))).toEqual({
+    expect(parsePresence(12, 'ILN', split('9 NLN bob@example.com Bob'))).toEqual({
       email: 'bob@example.com',
       status: 'NLN',
       displayName: 'Bob',
     });
-    expect(parsePresence('NLN', split('AWY bob@example.com Bob%20B 268435456'))).toEqual({
+    expect(parsePresence(12, 'NLN', split('AWY bob@example.com Bob%20B 268435456'))).toEqual({
       email: 'bob@example.com',
       status: 'AWY',
       displayName: 'Bob B',
       clientId: 268435456,
     });
-    expect(parsePresence('ILN', split(`7 BSY bob@example.com Bob 1073741824 ${msnObject}`))?.msnObject).toMatch(
+    expect(parsePresence(12, 'ILN', split(`7 BSY bob@example.com Bob 1073741824 ${msnObject}`))?.msnObject).toMatch(
       /^<msnobj Creator="bob@example.com"/,
     );
   });
 
+  it('reads the MSNP13–18 forms: network ids, caps:capsEx and 1: handles', () => {
+    const bob = { email: 'bob@example.com', status: 'NLN', displayName: 'Bob', clientId: 2788999212 };
+    expect(parsePresence(13, 'ILN', split('9 NLN bob@example.com Bob 2788999212 %3Cmsnobj%2F%3E'))).toEqual(bob);
+    expect(parsePresence(14, 'ILN', split('9 NLN bob@example.com 1 Bob 2788999212 %3Cmsnobj%2F%3E'))).toEqual(bob);
+    expect(parsePresence(16, 'NLN', split('NLN bob@example.com 1 Bob 2788999212:48 %3Cmsnobj%2F%3E'))).toEqual(bob);
+    expect(parsePresence(18, 'NLN', split('NLN 1:bob@example.com Bob 2788999212:48 %3Cmsnobj%2F%3E'))).toEqual(bob);
+    // A name made of digits is still the name where no network id precedes it.
+    expect(parsePresence(14, 'NLN', split('NLN bob@example.com 1 42 0'))?.displayName).toBe('42');
+    expect(parsePresence(13, 'NLN', split('NLN bob@example.com 42 0'))?.displayName).toBe('42');
+    expect(parsePresence(15, 'NLN', split('NLN bob@example.com 1 Bob 2788999212:48'))?.clientId).toBeUndefined();
+    expect(handleEmail(18, '1:bob@example.com;{e2e33006-0000-0000-0000-000000000000}')).toBe('bob@example.com');
+    expect(handleEmail(16, 'bob@example.com;{e2e33006-0000-0000-0000-000000000000}')).toBe('bob@example.com');
+    expect(handleEmail(12, 'bob@example.com')).toBe('bob@example.com');
+  });
+
   it('treats an empty MSN object as none and an unknown status as online', () => {
-    expect(parsePresence('NLN', split('NLN bob@example.com Bob 0 %3Cmsnobj%2F%3E'))?.msnObject).toBeUndefined();
-    expect(parsePresence('NLN', split('XYZ bob@example.com Bob'))?.status).toBe('NLN');
-    expect(parsePresence('NLN', split('NLN'))).toBeUndefined();
+    expect(parsePresence(12, 'NLN', split('NLN bob@example.com Bob 0 %3Cmsnobj%2F%3E'))?.msnObject).toBeUndefined();
+    expect(parsePresence(12, 'NLN', split('XYZ bob@example.com Bob'))?.status).toBe('NLN');
+    expect(parsePresence(12, 'NLN', split('NLN'))).toBeUndefined();
   });
 
   it('reads and writes personal messages as escaped XML', () => {

@@ -5,7 +5,7 @@ import type { Transport } from '../transport';
 import type { AuthMechanismName, Dialect } from '../dialects';
 import { MsnpError } from '../errors';
 import type { DaLoginCache } from '../passport';
-import type { TokenStore } from '../soap/rst';
+import type { ServiceName, TokenStore } from '../soap/rst';
 
 export type LoginStep = 'connect' | 'ver' | 'inf' | 'cvr' | 'usr-initial' | 'passport' | 'usr-subsequent';
 
@@ -45,6 +45,11 @@ export interface AuthMechanism {
   prepare?(settings: AuthSettings): void;
   /** From the challenge of `USR <trid> <name> S <challenge…>`, the params after `<name> S` of the answer. */
   respond(challenge: readonly string[], settings: AuthSettings, dialect: Dialect): Promise<readonly string[]>;
+  /**
+   * The `TicketToken` (`t=…&p=…`) that opens a SOAP service for this session, given the answer
+   * the sign-in was accepted with. Absent for mechanisms whose dialects have no SOAP services.
+   */
+  ticketFor?(service: ServiceName, settings: AuthSettings, answer: readonly string[]): Promise<string>;
 }
 
 export const cancelled = (): MsnpError => new MsnpError('state', 'Sign-in cancelled');

@@ -84,4 +84,8 @@ export const sso: AuthMechanism = {
     }
     return answer;
   },
+  async ticketFor(service, settings) {
+    const config = ssoOf(settings);
+    return (await config.tokens.ensure(service, () => fetchTokens(settings, config))).token;
+  },
 };

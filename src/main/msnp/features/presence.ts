@@ -4,18 +4,18 @@
 import type { Contact } from '../../../shared/schemas';
 import { isPendingAddition } from '../contact-list';
 import type { ClientContext } from '../context';
-import { parsePersonalMessage, parsePresence } from '../lists';
+import { handleEmail, parsePersonalMessage, parsePresence } from '../lists';
 
 export class Presence {
   constructor(private readonly ctx: ClientContext) {
     ctx.handle('ILN', (frame) => this.onPresence('ILN', frame.params));
     ctx.handle('NLN', (frame) => this.onPresence('NLN', frame.params));
     ctx.handle('FLN', (frame) => {
-      const email = frame.params[0];
+      const email = this.emailOf(frame.params[0]);
       if (email !== undefined) this.update(email, () => ctx.model.setPresence(email, { status: 'FLN' }));
     });
     ctx.handle('UBX', (frame) => {
-      const email = frame.params[0];
+      const email = this.emailOf(frame.params[0]);
       const text = parsePersonalMessage(frame.payload);
       if (email !== undefined) this.update(email, () => ctx.model.setPersonalMessage(email, text));
     });
@@ -40,8 +40,14 @@ export class Presence {
     }
   }
 
+  private emailOf(handle: string | undefined): string | undefined {
+    const dialect = this.ctx.dialect;
+    return handle === undefined || !dialect ? undefined : handleEmail(dialect, handle);
+  }
+
   private onPresence(name: 'ILN' | 'NLN', params: readonly string[]): void {
-    const line = parsePresence(name, params);
+    const dialect = this.ctx.dialect;
+    const line = dialect && parsePresence(dialect, name, params);
     if (!line) return;
     this.update(line.email, () =>
       this.ctx.model.setPresence(line.email, {

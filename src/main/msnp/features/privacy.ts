@@ -1,6 +1,7 @@
 // Who may contact you (`BLP`) and whether to be asked when someone adds you (`GTC`).
 import type { Privacy as PrivacySettings } from '../../../shared/schemas';
 import type { ClientContext } from '../context';
+import { MsnpError } from '../errors';
 import { parsePrivacyValue } from '../lists';
 
 export class Privacy {
@@ -18,7 +19,12 @@ export class Privacy {
   }
 
   setPrivacy(change: Partial<PrivacySettings>): Promise<void> {
-    return this.ctx.run(async () => {
+    return this.ctx.run(async ({ dialect }) => {
+      // Address-book dialects keep these as annotations of your own entry; their servers close
+      // the connection on BLP/GTC (MSNP13-18.md §1).
+      if (dialect.lists.sync !== 'SYN') {
+        throw new MsnpError('unsupported', `${dialect.name} keeps privacy settings in the address book`);
+      }
       const current = this.ctx.model.privacy;
       if (change.blp !== undefined && change.blp !== current.blp) {
         const blp = change.blp;

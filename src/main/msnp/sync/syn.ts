@@ -16,6 +16,7 @@ export function synParams(dialect: DialectRef): string[] {
 
 export const synListSync: ListSync = {
   name: 'SYN',
+  pipelinesWithChg: true,
   download(ctx: ClientContext, timeoutMs: number): Promise<void> {
     const { connection, dialect } = ctx.session();
     return new Promise<void>((resolve, reject) => {
