@@ -1,5 +1,6 @@
-// MSNP13+ sign-in against the reference server: the address book and memberships over SOAP,
-// the initial ADL, presence in these dialects' syntax, chat, and refused passwords.
+// MSNP13+ sign-in against the reference server: Passport 1.4 (13/14) or SSO (15+), the address
+// book and memberships over SOAP, the initial ADL, presence in these dialects' syntax, chat, and
+// refused passwords.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT } from '../../src/main/msnp/format';
 import { startServer, type RunningServer } from '../server/index';
@@ -14,9 +15,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => signOutAll());
 
-const TWN_DIALECTS = [13, 14] as const;
+const MODERN_DIALECTS = [13, 14, 15, 16, 17, 18] as const;
 
-describe.each(TWN_DIALECTS)('MSNP%i (Passport 1.4 sign-in, address book over SOAP)', (dialect) => {
+describe.each(MODERN_DIALECTS)('MSNP%i (address book over SOAP)', (dialect) => {
   it('loads the list from the address book and follows presence both ways', async () => {
     const bob = clientFor(server, 'bob@example.com', {
       protocols: [dialect],
@@ -87,6 +88,11 @@ describe.each(TWN_DIALECTS)('MSNP%i (Passport 1.4 sign-in, address book over SOA
     });
     bob.conversations.send(message.conversationId, 'hi Alice', DEFAULT_FORMAT);
     expect(await reply).toBe('hi Alice');
+    // From MSNP16 Bob's place joins as bob@example.com;{guid} and as the bare address: one person.
+    expect(alice.conversations.participants(id)).toEqual([{ email: 'bob@example.com', displayName: 'Bob Ünicode ☺' }]);
+    expect(bob.conversations.participants(message.conversationId)).toEqual([
+      { email: 'alice@example.com', displayName: 'Alice Smith' },
+    ]);
   });
 
   it('refuses a wrong password as refused credentials', async () => {
@@ -94,6 +100,25 @@ describe.each(TWN_DIALECTS)('MSNP%i (Passport 1.4 sign-in, address book over SOA
     const signedOut = waitFor(alice, 'signed-out');
     expect(await failure(alice.signIn())).toMatchObject({ kind: 'auth' });
     expect(await signedOut).toMatchObject({ reason: 'wrong-credentials' });
+  });
+});
+
+describe('SSO', () => {
+  it('asks the login service once and signs in again with the kept token', async () => {
+    const rst = (): number => log.filter((l) => l.startsWith('soap /RST.srf')).length;
+    const before = rst();
+    const alice = clientFor(server, 'alice@example.com', { protocols: [18, 17, 16, 15] });
+    await alice.signIn();
+    expect(alice.dialect).toBe(18);
+    await alice.signOut();
+    await alice.signIn();
+    expect(rst() - before).toBe(1);
+  });
+
+  it('refuses a malformed machine GUID before connecting', () => {
+    expect(() => clientFor(server, 'alice@example.com', { protocols: [16], machineGuid: 'laptop' })).toThrow(
+      /machine GUID/,
+    );
   });
 });
 

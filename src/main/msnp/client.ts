@@ -5,6 +5,7 @@
 // owns the phase, the connection, keep-alive, challenges and reconnection. The client checks its
 // options, wires the modules together and keeps the public API and events. Electron-free; the
 // app layer and the CLI drive it through its methods and typed events.
+import { randomUUID } from 'node:crypto';
 import {
   SettableStatus,
   type Contact,
@@ -68,9 +69,16 @@ export interface MessengerClientOptions {
   readonly pipelining?: boolean;
   /** Proxy, HTTP gateway and wire trace for every connection and HTTPS request. Default: direct. */
   readonly transport?: Transport;
+  /**
+   * `{GUID}` of this installation, sent at SSO sign-in where the dialect has multiple places
+   * (MSNP16+); keep it stable across runs, the server tells places apart by it. Default: one
+   * made for this client.
+   */
+  readonly machineGuid?: string;
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+const MACHINE_GUID = /^\{[0-9A-F]{8}-(?:[0-9A-F]{4}-){3}[0-9A-F]{12}\}$/i;
 
 /**
  * A signed-in MSN Messenger account on one server.
@@ -114,6 +122,9 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         `Unsupported protocol versions: ${unknown.map((d) => `MSNP${d}`).join(', ') || 'none'}`,
       );
     }
+    if (options.machineGuid !== undefined && !MACHINE_GUID.test(options.machineGuid)) {
+      throw new MsnpError('invalid', `Not a machine GUID: ${options.machineGuid}`);
+    }
     if (options.status !== undefined && !SettableStatus.options.includes(options.status)) {
       throw new MsnpError('invalid', `Not a status: ${String(options.status)}`);
     }
@@ -144,6 +155,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         ...(options.daLoginCache === undefined ? {} : { daLoginCache: options.daLoginCache }),
         ...(options.pipelining === undefined ? {} : { pipelining: options.pipelining }),
         ...(options.transport === undefined ? {} : { transport: options.transport }),
+        machineGuid: options.machineGuid ?? `{${randomUUID().toUpperCase()}}`,
       },
       { profile: this.profileOps, presence },
     );

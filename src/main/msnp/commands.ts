@@ -27,8 +27,10 @@ export function statusCommand(
   // MSNP2P (the top four bits, P2P.md §2.5) needs ack mode D and MSN objects, which only
   // dialects with MSN objects have: elsewhere the P2P bits would promise what cannot happen.
   if (!row.capabilities.msnObjects) return { name: 'CHG', params: [status, (clientId & 0x0fffffff) >>> 0] };
-  if (msnObject === undefined) return { name: 'CHG', params: [status, clientId] };
-  return { name: 'CHG', params: [status, clientId, percentEncode(msnObject)] };
+  // MSNP16+ caps are `caps:capsEx`; no extended capability (P2P v2 and the like) is implemented.
+  const caps = row.syntax.extendedCaps ? `${clientId}:0` : clientId;
+  if (msnObject === undefined) return { name: 'CHG', params: [status, caps] };
+  return { name: 'CHG', params: [status, caps, percentEncode(msnObject)] };
 }
 
 /** `REA <email> <name>` (≤9) or `PRP MFN <name>` (10+). */

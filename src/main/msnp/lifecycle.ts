@@ -17,6 +17,7 @@ import { login, type LoginResult } from './login';
 import type { DaLoginCache } from './passport';
 import { Backoff, Reconnector, type BackoffOptions } from './reconnect';
 import { soapEndpoints } from './soap/endpoints';
+import { TokenStore } from './soap/rst';
 import { LIST_SYNCS } from './sync';
 import { isProxyError, type Transport } from './transport';
 
@@ -34,6 +35,8 @@ export interface LifecycleOptions {
   readonly pipelining?: boolean;
   /** Proxy, gateway and trace for the connections and HTTPS requests. Default: direct. */
   readonly transport?: Transport;
+  /** `{GUID}` of this installation: SSO sends it where the dialect has multiple places (MSNP16+). */
+  readonly machineGuid: string;
 }
 
 export class Lifecycle {
@@ -41,6 +44,8 @@ export class Lifecycle {
   private keepAlive: KeepAlive | undefined;
   private abort: AbortController | undefined;
   private readonly reconnector: Reconnector | undefined;
+  /** The login service's tokens, kept across sign-ins and reconnections until they expire. */
+  private readonly tokens = new TokenStore();
 
   constructor(
     private readonly ctx: ClientContext,
@@ -57,6 +62,7 @@ export class Lifecycle {
               if (signal.aborted) return false;
               const error = asMsnpError(err);
               if (error.kind !== 'auth') return true;
+              this.tokens.clear();
               this.ctx.emit('error', error);
               this.finish('wrong-credentials', error.message);
               return false;
@@ -81,6 +87,8 @@ export class Lifecycle {
     } catch (err) {
       const error = asMsnpError(err);
       this.teardown();
+      // A refused sign-in may be a refused token: the next attempt asks the login service again.
+      if (error.kind === 'auth') this.tokens.clear();
       if (!abort.signal.aborted) {
         this.ctx.emit('error', error);
         this.finish(signInFailureReason(error), error.message);
@@ -140,6 +148,9 @@ export class Lifecycle {
       requestTimeoutMs: this.options.requestTimeoutMs,
       ...(this.options.pipelining === undefined ? {} : { pipelining: this.options.pipelining }),
       ...(this.options.transport === undefined ? {} : { transport: this.options.transport }),
+      ...(this.options.dialects.some((d) => dialectOf(d).auth === 'SSO')
+        ? { sso: { rstUrl: soapEndpoints(server).rst, tokens: this.tokens, machineGuid: this.options.machineGuid } }
+        : {}),
       signal,
       onStep: (step) => {
         if (step === 'ver') progress('authenticating');

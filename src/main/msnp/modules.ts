@@ -4,12 +4,8 @@ import { AUTH_MECHANISMS } from './auth';
 import { dialectOf, dialectsUsing } from './dialects';
 import { LIST_SYNCS } from './sync';
 
-// SSO needs the login service's address, a token store and a machine GUID from the session,
-// which it does not get yet: its dialects wait for that.
-const WIRED_MECHANISMS = [...AUTH_MECHANISMS.keys()].filter((m) => m !== 'SSO');
-
 /** Dialects this engine speaks, highest first. */
-export const SUPPORTED_DIALECTS: readonly number[] = dialectsUsing(WIRED_MECHANISMS, [...LIST_SYNCS.keys()]);
+export const SUPPORTED_DIALECTS: readonly number[] = dialectsUsing([...AUTH_MECHANISMS.keys()], [...LIST_SYNCS.keys()]);
 
 /**
  * Offered unless others are asked for: the Passport 1.4 dialects with lists on the notification

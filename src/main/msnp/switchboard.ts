@@ -199,29 +199,33 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
     }
   }
 
+  private member(handle: string | undefined, friendly: string | undefined): Participant | undefined {
+    const email = placeOwner(handle, this.options.email);
+    return email === undefined ? undefined : participant(email, friendly);
+  }
+
   private onFrame(frame: Frame): void {
     const p = frame.params;
     switch (frame.name) {
       case 'IRO': {
-        // IRO <trid> <index> <total> <email> <friendly> [<clientid>]
-        const [email, friendly] = [p[3], p[4]];
-        if (email) this.members.set(email.toLowerCase(), participant(email, friendly));
+        // IRO <trid> <index> <total> <handle> <friendly> [<caps>]
+        const who = this.member(p[3], p[4]);
+        if (who) this.members.set(who.email, who);
         return;
       }
       case 'JOI': {
-        const [email, friendly] = [p[0], p[1]];
-        if (!email) return;
-        const key = email.toLowerCase();
-        const known = this.members.has(key);
-        const who = participant(email, friendly);
-        this.members.set(key, who);
+        const who = this.member(p[0], p[1]);
+        if (!who) return;
+        const known = this.members.has(who.email);
+        this.members.set(who.email, who);
         if (!known) this.emit('joined', who);
         return;
       }
       case 'BYE': {
-        const email = p[0]?.toLowerCase();
-        if (!email || !this.members.delete(email)) return;
-        this.emit('left', { email, idle: p[1] === '1' });
+        const handle = p[0]?.toLowerCase();
+        // One place of someone signed in at several (MSNP16+) left; the person leaves with a bare BYE.
+        if (!handle || handle.includes(';') || !this.members.delete(handle)) return;
+        this.emit('left', { email: handle, idle: p[1] === '1' });
         return;
       }
       case 'MSG': {
@@ -234,6 +238,16 @@ export class Switchboard extends TypedEmitter<SwitchboardEvents> {
       // Late ACK/NAKs of timed-out messages, NAKs of `N` messages and unknown commands need no reaction.
     }
   }
+}
+
+/**
+ * The participant a roster line names, or undefined for none to show. From MSNP16 someone signed
+ * in at several places appears as `email;{guid}` per place and as the bare address: they are one
+ * participant. Your own other places joining are not a second you.
+ */
+function placeOwner(handle: string | undefined, self: string): string | undefined {
+  const email = handle?.split(';')[0]?.toLowerCase();
+  return email && email !== self.toLowerCase() ? email : undefined;
 }
 
 function participant(email: string, friendly: string | undefined): Participant {

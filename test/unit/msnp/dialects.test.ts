@@ -84,8 +84,7 @@ describe('dialect table', () => {
 
 describe('dialects spoken', () => {
   it('are the rows whose auth mechanism and list sync are built in', () => {
-    // SSO is built in, but the session does not give it its settings yet: MSNP15–18 wait for that.
-    expect(SUPPORTED_DIALECTS).toEqual(range(2, 14).reverse());
+    expect(SUPPORTED_DIALECTS).toEqual(range(2, 18).reverse());
     expect(dialectsUsing(['TWN'], ['SYN'])).toEqual(range(8, 12).reverse());
     expect(dialectsUsing(['MD5', 'TWN'], ['ABCH'])).toEqual([14, 13]);
     expect(dialectsUsing(['MD5', 'TWN', 'SSO'], ['SYN', 'ABCH'])).toEqual(range(2, 18).reverse());

@@ -132,6 +132,13 @@ describe('command builders', () => {
   it('CHG carries the client id from MSNP8', () => {
     expect(statusCommand(7, 'AWY', 5)).toEqual({ name: 'CHG', params: ['AWY'] });
     expect(statusCommand(8, 'AWY', 5)).toEqual({ name: 'CHG', params: ['AWY', 5] });
+    expect(statusCommand(15, 'AWY', 5)).toEqual({ name: 'CHG', params: ['AWY', 5] });
+    // MSNP16+: caps:capsEx, with no extended capability claimed.
+    expect(statusCommand(16, 'AWY', 5)).toEqual({ name: 'CHG', params: ['AWY', '5:0'] });
+    expect(statusCommand(18, 'NLN', 0, '<msnobj/>')).toEqual({
+      name: 'CHG',
+      params: ['NLN', '0:0', '%3Cmsnobj%2F%3E'],
+    });
   });
 
   it('renames with REA up to MSNP9 and PRP MFN from MSNP10', () => {
