@@ -2,8 +2,12 @@
 // example of the protocol notes (MSNP13-18.md §4–§6).
 import { describe, expect, it } from 'vitest';
 import {
+  abContactAddEnvelope,
+  abContactDeleteEnvelope,
   abFindAllEnvelope,
   findMembershipEnvelope,
+  memberEnvelope,
+  parseContactAdd,
   parseAddressBook,
   parseMemberships,
 } from '../../../src/main/msnp/soap/abch';
@@ -54,6 +58,34 @@ describe('address book requests', () => {
     const all = parseXml(abFindAllEnvelope(ticket).text);
     expect(descend(all, 'Body', 'ABFindAll', 'deltasOnly')?.text).toBe('false');
     expect(child(descend(all, 'Body', 'ABFindAll'), 'abId')?.text).toBe('00000000-0000-0000-0000-000000000000');
+  });
+});
+
+describe('list change requests', () => {
+  it('add and delete contacts and members with escaped, well-formed bodies', () => {
+    const ticket = 't=abc&p=';
+    const add = parseXml(abContactAddEnvelope(ticket, "o'neil&co@example.com").text);
+    const info = descend(add, 'Body', 'ABContactAdd', 'contacts', 'Contact', 'contactInfo');
+    expect(child(info, 'passportName')?.text).toBe("o'neil&co@example.com");
+    expect(child(info, 'isMessengerUser')?.text).toBe('true');
+    expect(findAll(add, 'PartnerScenario')[0]?.text).toBe('ContactSave');
+    const del = parseXml(abContactDeleteEnvelope(ticket, 'cca40485-654a-40e3-bb90-8405d257d5dd').text);
+    expect(findAll(del, 'contactId')[0]?.text).toBe('cca40485-654a-40e3-bb90-8405d257d5dd');
+    for (const action of ['AddMember', 'DeleteMember'] as const) {
+      const env = parseXml(memberEnvelope(ticket, action, 'Block', 'carol@example.com').text);
+      const membership = descend(env, 'Body', action, 'memberships', 'Membership');
+      expect(child(membership, 'MemberRole')?.text).toBe('Block');
+      expect(findAll(membership, 'PassportName')[0]?.text).toBe('carol@example.com');
+      expect(findAll(membership, 'Type')[0]?.text).toBe('Passport');
+    }
+    const answer = soapBody(
+      envelope(
+        '<ABContactAddResponse xmlns="http://www.msn.com/webservices/AddressBook"><ABContactAddResult><guid>cca40485-654a-40e3-bb90-8405d257d5dd</guid></ABContactAddResult></ABContactAddResponse>',
+      ),
+      'ABContactAdd',
+    );
+    expect(parseContactAdd(answer)).toBe('cca40485-654a-40e3-bb90-8405d257d5dd');
+    expect(parseContactAdd(soapBody(envelope('<ABContactAddResponse/>'), 'ABContactAdd'))).toBeUndefined();
   });
 });
 

@@ -14,13 +14,17 @@ import {
 } from '../commands';
 import type { ClientContext } from '../context';
 import { MsnpError } from '../errors';
+import { AddressBookLists } from './address-book';
 import { parseAdgReply, parseListChange, parseProperty } from '../lists';
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 const MAX_GROUP_NAME = 61;
 
 export class Roster {
+  private readonly addressBook: AddressBookLists;
+
   constructor(private readonly ctx: ClientContext) {
+    this.addressBook = new AddressBookLists(ctx);
     ctx.handle('ADD', (frame) => this.onListNotice(frame));
     ctx.handle('ADC', (frame) => this.onListNotice(frame));
     ctx.handle('REM', (frame) => this.onListNotice(frame));
@@ -40,6 +44,9 @@ export class Roster {
       const address = checkAddress(email);
       const { groupId } = options;
       if (groupId !== undefined && !dialect.capabilities.groups) throw groupsUnsupported();
+      if (groupId !== undefined && dialect.lists.sync === 'ABCH') {
+        throw new MsnpError('unsupported', `Groups are not available with ${dialect.name} yet`);
+      }
       const model = (): ClientContext['model'] => this.ctx.model;
       if (!model().get(address)?.lists.includes('FL')) await this.addToList('FL', address, groupId);
       const listed = model().get(address);
@@ -186,6 +193,7 @@ export class Roster {
 
   private addToList(list: ListName, email: string, groupId?: string): Promise<void> {
     const { dialect } = this.ctx.session();
+    if (dialect.lists.sync === 'ABCH') return this.addressBook.add(list, email);
     return this.ctx.call(addToListCommand(dialect, list, email, groupId), {
       map: (reply) => {
         // The group comes from the reply: MSNP10+ adds to FL and to a group in two steps.
@@ -212,6 +220,7 @@ export class Roster {
 
   private removeFromList(list: ListName, contact: Contact): Promise<void> {
     const { dialect } = this.ctx.session();
+    if (dialect.lists.sync === 'ABCH') return this.addressBook.remove(list, contact);
     return this.ctx.call(removeFromListCommand(dialect, list, contact), {
       map: () => {
         this.ctx.model.removeFromList(contact.email, list);

@@ -4,7 +4,7 @@
 // privacy). Requests are built from the templates, answers read by local names.
 import type { ListName } from '../../../shared/schemas';
 import { child, childrenNamed, descend, findAll, type XmlElement } from './parse';
-import { xml, type XmlFragment } from './xml';
+import { xml, XmlFragment } from './xml';
 
 const AB_NS = 'http://www.msn.com/webservices/AddressBook';
 /** The client product id WLM 8.x-era clients sent (Escargot ignores it). */
@@ -128,4 +128,43 @@ export function parseAddressBook(body: XmlElement): AddressBook {
     });
   }
   return { contacts, groups, ...(me ? { me } : {}) };
+}
+
+/** ABContactAdd (§5.2): a Passport contact onto your FL; the answer names its contact id. */
+export function abContactAddEnvelope(ticket: string, email: string): XmlFragment {
+  return abchEnvelope(
+    ticket,
+    'ContactSave',
+    xml`<ABContactAdd xmlns="${AB_NS}"><abId>${OWN_AB}</abId><contacts><Contact xmlns="${AB_NS}"><contactInfo><contactType>LivePending</contactType><passportName>${email}</passportName><isMessengerUser>true</isMessengerUser><MessengerMemberInfo><DisplayName>${email}</DisplayName></MessengerMemberInfo></contactInfo></Contact></contacts><options><EnableAllowListManagement>false</EnableAllowListManagement></options></ABContactAdd>`,
+  );
+}
+
+/** The new contact's id from an ABContactAdd response's Body. */
+export function parseContactAdd(body: XmlElement): string | undefined {
+  return descend(findAll(body, 'ABContactAddResult')[0], 'guid')?.text || undefined;
+}
+
+/** ABContactDelete (§5.3) of one contact, by id. */
+export function abContactDeleteEnvelope(ticket: string, guid: string): XmlFragment {
+  return abchEnvelope(
+    ticket,
+    'Timer',
+    xml`<ABContactDelete xmlns="${AB_NS}"><abId>${OWN_AB}</abId><contacts><Contact><contactId>${guid}</contactId></Contact></contacts></ABContactDelete>`,
+  );
+}
+
+export type MemberRole = 'Allow' | 'Block';
+
+/** AddMember or DeleteMember (§4.2) of one Passport address in the Messenger service's Allow or Block role. */
+export function memberEnvelope(
+  ticket: string,
+  action: 'AddMember' | 'DeleteMember',
+  role: MemberRole,
+  email: string,
+): XmlFragment {
+  return abchEnvelope(
+    ticket,
+    'BlockUnblock',
+    xml`<${new XmlFragment(action)} xmlns="${AB_NS}"><serviceHandle><Id>0</Id><Type>Messenger</Type><ForeignId></ForeignId></serviceHandle><memberships><Membership><MemberRole>${role}</MemberRole><Members><Member xsi:type="PassportMember" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Type>Passport</Type><State>Accepted</State><PassportName>${email}</PassportName></Member></Members></Membership></memberships></${new XmlFragment(action)}>`,
+  );
 }

@@ -1,0 +1,127 @@
+// The list changes of the address-book dialects (MSNP13+, MSNP13-18.md §4–§6): FL through the
+// address book (ABContactAdd / ABContactDelete), AL and BL through the sharing service
+// (AddMember / DeleteMember), each followed by the ADL or RML that makes the notification server
+// act on it; and the server's own `ADL 0` / `RML 0` (someone added or removed you).
+import type { Contact, ListName } from '../../../shared/schemas';
+import type { Frame } from '../codec';
+import type { ClientContext, SoapAccess } from '../context';
+import { MsnpError } from '../errors';
+import { decodeName } from '../codec';
+import {
+  ABCH_ACTION,
+  abContactAddEnvelope,
+  abContactDeleteEnvelope,
+  memberEnvelope,
+  parseContactAdd,
+  type MemberRole,
+} from '../soap/abch';
+import { callSoap } from '../soap/http';
+import { childrenNamed, parseXml } from '../soap/parse';
+import type { XmlFragment } from '../soap/xml';
+import { listPayloads } from '../sync/adl';
+
+const ROLE: Partial<Record<ListName, MemberRole>> = { AL: 'Allow', BL: 'Block' };
+
+export class AddressBookLists {
+  constructor(private readonly ctx: ClientContext) {
+    ctx.handle('ADL', (frame) => this.onNotice(frame, true));
+    ctx.handle('RML', (frame) => this.onNotice(frame, false));
+  }
+
+  /** Puts `email` on FL, AL or BL: the SOAP change, then the ADL. */
+  async add(list: ListName, email: string): Promise<void> {
+    let guid: string | undefined;
+    if (list === 'FL') {
+      const body = await this.call('addressBook', 'ABContactAdd', (t) => abContactAddEnvelope(t, email));
+      guid = parseContactAdd(body);
+      if (guid === undefined) {
+        throw new MsnpError('protocol', 'The address book did not say which id the contact got', {
+          command: 'ABContactAdd',
+        });
+      }
+    } else {
+      await this.call('sharing', 'AddMember', (t) => memberEnvelope(t, 'AddMember', role(list), email));
+    }
+    // In the model when the OK is read: the contact's presence follows it at once.
+    await this.tell('ADL', email, list, () => {
+      this.ctx.model.addToList(email, list, guid === undefined ? {} : { guid });
+      this.ctx.emitContact(email);
+    });
+  }
+
+  /** Takes `contact` off FL, AL or BL: the SOAP change, then the RML. */
+  async remove(list: ListName, contact: Contact): Promise<void> {
+    if (list === 'FL') {
+      const guid = contact.guid;
+      if (guid === undefined) throw new MsnpError('state', `The address book has no id for ${contact.email}`);
+      await this.call('addressBook', 'ABContactDelete', (t) => abContactDeleteEnvelope(t, guid));
+    } else {
+      await this.call('sharing', 'DeleteMember', (t) => memberEnvelope(t, 'DeleteMember', role(list), contact.email));
+    }
+    await this.tell('RML', contact.email, list, () => {
+      this.ctx.model.removeFromList(contact.email, list);
+      this.ctx.emitContact(contact.email);
+    });
+  }
+
+  private async call(
+    service: 'addressBook' | 'sharing',
+    action: string,
+    envelope: (ticket: string) => XmlFragment,
+  ): ReturnType<typeof callSoap> {
+    const soap: SoapAccess | undefined = this.ctx.soap;
+    if (!soap) throw new MsnpError('state', 'Not signed in');
+    const ticket = await soap.ticket('contacts');
+    return callSoap({
+      ...soap.call,
+      service: action,
+      url: soap.url(service),
+      envelope: envelope(ticket),
+      action: ABCH_ACTION(action),
+    });
+  }
+
+  /** One list of one address: Escargot ignores an RML naming a list the contact is not on. */
+  private async tell(command: 'ADL' | 'RML', email: string, list: ListName, done: () => void): Promise<void> {
+    const [payload] = listPayloads([{ email, lists: [list] }], false);
+    if (payload === undefined) throw new MsnpError('invalid', `Not an e-mail address: ${email}`);
+    await this.ctx.call({ name: command, params: [] }, { payload, map: done });
+  }
+
+  /** `ADL 0` / `RML 0`: someone put you on or took you off their list (RL). */
+  private onNotice(frame: Frame, added: boolean): void {
+    if (frame.params[0] !== '0' || !frame.payload) return;
+    let root;
+    try {
+      root = parseXml(frame.payload.toString('utf8'), 64 * 1024);
+    } catch {
+      return;
+    }
+    for (const d of childrenNamed(root, 'd')) {
+      for (const c of childrenNamed(d, 'c')) {
+        const domain = d.attributes['n'];
+        const local = c.attributes['n'];
+        if (!domain || !local || (Number(c.attributes['l'] ?? 0) & 8) === 0) continue;
+        const email = `${local}@${domain}`.toLowerCase();
+        if (!added) {
+          this.ctx.model.removeFromList(email, 'RL');
+          this.ctx.emitContact(email);
+          continue;
+        }
+        const friendly = c.attributes['f'];
+        const contact = this.ctx.model.addToList(email, 'RL', friendly ? { displayName: decodeName(friendly) } : {});
+        if (!contact) continue;
+        this.ctx.emitContact(email);
+        if (!contact.lists.includes('AL') && !contact.lists.includes('BL')) {
+          this.ctx.emit('added-you', { email, displayName: contact.displayName });
+        }
+      }
+    }
+  }
+}
+
+function role(list: ListName): MemberRole {
+  const r = ROLE[list];
+  if (!r) throw new MsnpError('invalid', `A client cannot change ${list}`);
+  return r;
+}

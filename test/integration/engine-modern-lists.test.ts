@@ -1,0 +1,78 @@
+// MSNP13+ list operations against the reference server: adding and removing contacts (address
+// book + ADL/RML), blocking and unblocking (sharing service + ADL/RML), answering someone who
+// added you, and what the other side sees. A fresh server per test, since they change lists.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../server/index';
+import { ACCOUNTS, clientFor, failure, presenceOf, signOutAll, waitFor } from './engine-support';
+
+let server: RunningServer;
+
+beforeEach(async () => {
+  server = await startServer({ accounts: ACCOUNTS, challenges: false });
+});
+afterEach(async () => {
+  await signOutAll();
+  await server.close();
+});
+
+describe.each([13, 14, 15, 16, 17, 18])('MSNP%i', (dialect) => {
+  it('adds and removes a contact, who is asked about it and sees it', async () => {
+    const dave = clientFor(server, 'dave@example.com', { protocols: [dialect] });
+    const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await Promise.all([dave.signIn(), alice.signIn()]);
+
+    const asked = waitFor(dave, 'added-you');
+    const added = await alice.addContact('dave@example.com');
+    expect(added).toMatchObject({ email: 'dave@example.com', lists: ['FL', 'AL'] });
+    expect(added.guid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await asked).toMatchObject({ email: 'alice@example.com', displayName: 'Alice Smith' });
+    await presenceOf(alice, 'dave@example.com', (c) => c.status === 'NLN');
+
+    await dave.respondToAddition('alice@example.com', { allow: true, addToContacts: true });
+    expect(dave.getContact('alice@example.com')?.lists).toEqual(['FL', 'AL', 'RL']);
+    await presenceOf(dave, 'alice@example.com', (c) => c.status === 'NLN');
+
+    const dropped = waitFor(
+      dave,
+      'list-changed',
+      (c) => c.email === 'alice@example.com' && !c.contact?.lists.includes('RL'),
+    );
+    await alice.removeContact('dave@example.com');
+    expect(alice.getContact('dave@example.com')?.lists).toEqual(['AL', 'RL']);
+    await dropped;
+
+    // What the server kept: a new session loads the same lists from the address book.
+    await alice.signOut();
+    const again = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await again.signIn();
+    expect(again.getContact('dave@example.com')?.lists).toEqual(['AL', 'RL']);
+  });
+
+  it('blocks and unblocks: the blocked contact sees you go offline and come back', async () => {
+    const bob = clientFor(server, 'bob@example.com', { protocols: [dialect] });
+    const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await Promise.all([bob.signIn(), alice.signIn()]);
+    await presenceOf(bob, 'alice@example.com', (c) => c.status === 'NLN');
+
+    const hidden = presenceOf(bob, 'alice@example.com', (c) => c.status === 'FLN');
+    await alice.blockContact('bob@example.com');
+    expect(alice.getContact('bob@example.com')?.lists).toEqual(['FL', 'BL', 'RL']);
+    await hidden;
+
+    const back = presenceOf(bob, 'alice@example.com', (c) => c.status === 'NLN');
+    await alice.unblockContact('bob@example.com');
+    expect(alice.getContact('bob@example.com')?.lists).toEqual(['FL', 'AL', 'RL']);
+    await back;
+  });
+
+  it('refuses groups and privacy changes it cannot make yet, with a clear error', async () => {
+    const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await alice.signIn();
+    expect(await failure(alice.createGroup('Work'))).toMatchObject({ kind: 'unsupported' });
+    expect(await failure(alice.setPrivacy({ blp: 'BL' }))).toMatchObject({ kind: 'unsupported' });
+    expect(await failure(alice.addContact('dave@example.com', { groupId: 'x' }))).toMatchObject({
+      kind: 'unsupported',
+    });
+    expect(alice.state).toBe('online');
+  });
+});
