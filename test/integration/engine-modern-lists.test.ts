@@ -6,9 +6,11 @@ import { startServer, type RunningServer } from '../server/index';
 import { ACCOUNTS, clientFor, failure, presenceOf, signOutAll, waitFor } from './engine-support';
 
 let server: RunningServer;
+let log: string[] = [];
 
 beforeEach(async () => {
-  server = await startServer({ accounts: ACCOUNTS, challenges: false });
+  log = [];
+  server = await startServer({ accounts: ACCOUNTS, challenges: false, log: (line) => log.push(line) });
 });
 afterEach(async () => {
   await signOutAll();
@@ -73,6 +75,19 @@ describe.each([13, 14, 15, 16, 17, 18])('MSNP%i', (dialect) => {
     expect(await failure(alice.addContact('dave@example.com', { groupId: 'x' }))).toMatchObject({
       kind: 'unsupported',
     });
+    expect(alice.state).toBe('online');
+  });
+});
+
+describe.each([15, 16, 17, 18])('MSNP%i tokens', (dialect) => {
+  it('renews an expired address-book token without signing out', async () => {
+    const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await alice.signIn();
+    const rst = (): number => log.filter((l) => l.startsWith('soap /RST.srf')).length;
+    expect(rst()).toBe(1);
+    expect(server.expireTokens('alice@example.com')).toBeGreaterThan(0);
+    expect(await alice.addContact('dave@example.com')).toMatchObject({ lists: ['FL', 'AL'] });
+    expect(rst()).toBe(2);
     expect(alice.state).toBe('online');
   });
 });

@@ -25,8 +25,8 @@ export interface Session {
 export interface SoapAccess {
   /** A service's address; throws an MsnpError when the server entry's is unusable. */
   url(service: keyof SoapEndpoints): string;
-  /** The `TicketToken` that opens `service` for this session. */
-  ticket(service: ServiceName): Promise<string>;
+  /** The `TicketToken` that opens `service` for this session; `renew` after the service said it expired. */
+  ticket(service: ServiceName, renew: boolean): Promise<string>;
   /** What every call shares: the server's CA, whether plain HTTP is allowed, the time limit. */
   readonly call: Pick<SoapCall, 'ca' | 'allowInsecure' | 'timeoutMs'>;
 }

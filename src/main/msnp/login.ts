@@ -41,7 +41,7 @@ export interface LoginResult {
   /** From `USR OK` where the dialect sends it there (MSNP2–9); later ones send it with the list (`PRP MFN`). */
   readonly displayName?: string;
   /** The `TicketToken` for a SOAP service of this session, where the mechanism has them (MSNP13+). */
-  readonly serviceTicket?: (service: ServiceName) => Promise<string>;
+  readonly serviceTicket?: (service: ServiceName, renew: boolean) => Promise<string>;
 }
 
 type Outcome = { readonly done: LoginResult } | { readonly referral: { host: string; port: number } };
@@ -205,7 +205,8 @@ async function afterUsrInitial(
   const answer = await mechanism.respond(challenge, options, dialect);
   options.onStep?.('usr-subsequent');
   const ticketFor = mechanism.ticketFor?.bind(mechanism);
-  const serviceTicket = ticketFor && ((service: ServiceName) => ticketFor(service, options, answer));
+  const serviceTicket =
+    ticketFor && ((service: ServiceName, renew: boolean) => ticketFor(service, options, answer, renew));
   return { done: await finish(connection, dialect, [mechanism.name, 'S', ...answer], options, serviceTicket) };
 }
 

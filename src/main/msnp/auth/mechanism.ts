@@ -47,9 +47,10 @@ export interface AuthMechanism {
   respond(challenge: readonly string[], settings: AuthSettings, dialect: Dialect): Promise<readonly string[]>;
   /**
    * The `TicketToken` (`t=…&p=…`) that opens a SOAP service for this session, given the answer
-   * the sign-in was accepted with. Absent for mechanisms whose dialects have no SOAP services.
+   * the sign-in was accepted with; `renew` asks for a new one after the service said it expired.
+   * Absent for mechanisms whose dialects have no SOAP services.
    */
-  ticketFor?(service: ServiceName, settings: AuthSettings, answer: readonly string[]): Promise<string>;
+  ticketFor?(service: ServiceName, settings: AuthSettings, answer: readonly string[], renew: boolean): Promise<string>;
 }
 
 export const cancelled = (): MsnpError => new MsnpError('state', 'Sign-in cancelled');

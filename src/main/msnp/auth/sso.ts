@@ -84,8 +84,9 @@ export const sso: AuthMechanism = {
     }
     return answer;
   },
-  async ticketFor(service, settings) {
+  async ticketFor(service, settings, _answer, renew) {
     const config = ssoOf(settings);
+    if (renew) config.tokens.clear();
     return (await config.tokens.ensure(service, () => fetchTokens(settings, config))).token;
   },
 };

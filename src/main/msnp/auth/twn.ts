@@ -31,8 +31,9 @@ export const twn: AuthMechanism = {
     throwIfCancelled(settings.signal);
     return [ticket];
   },
-  // MSNP13/14: the sign-in ticket opens every SOAP service of the session (MSNP13-18.md §2.1);
-  // Escargot's bare 20-character tickets are quoted the way the services expect.
+  // MSNP13/14: the sign-in ticket opens every SOAP service of the session (MSNP13-18.md §2.1)
+  // and lives as long as it; there is nothing to renew it with. Escargot's bare 20-character
+  // tickets are quoted the way the services expect.
   ticketFor(_service, _settings, [ticket = '']) {
     return Promise.resolve(ticket.startsWith('t=') ? ticket : `t=${ticket}&p=`);
   },

@@ -4,20 +4,19 @@
 // act on it; and the server's own `ADL 0` / `RML 0` (someone added or removed you).
 import type { Contact, ListName } from '../../../shared/schemas';
 import type { Frame } from '../codec';
-import type { ClientContext, SoapAccess } from '../context';
+import type { ClientContext } from '../context';
 import { MsnpError } from '../errors';
 import { decodeName } from '../codec';
 import {
-  ABCH_ACTION,
   abContactAddEnvelope,
   abContactDeleteEnvelope,
   memberEnvelope,
   parseContactAdd,
   type MemberRole,
 } from '../soap/abch';
-import { callSoap } from '../soap/http';
-import { childrenNamed, parseXml } from '../soap/parse';
+import { childrenNamed, parseXml, type XmlElement } from '../soap/parse';
 import type { XmlFragment } from '../soap/xml';
+import { callAddressBook } from '../sync/abch';
 import { listPayloads } from '../sync/adl';
 
 const ROLE: Partial<Record<ListName, MemberRole>> = { AL: 'Allow', BL: 'Block' };
@@ -64,21 +63,14 @@ export class AddressBookLists {
     });
   }
 
-  private async call(
+  private call(
     service: 'addressBook' | 'sharing',
     action: string,
     envelope: (ticket: string) => XmlFragment,
-  ): ReturnType<typeof callSoap> {
-    const soap: SoapAccess | undefined = this.ctx.soap;
-    if (!soap) throw new MsnpError('state', 'Not signed in');
-    const ticket = await soap.ticket('contacts');
-    return callSoap({
-      ...soap.call,
-      service: action,
-      url: soap.url(service),
-      envelope: envelope(ticket),
-      action: ABCH_ACTION(action),
-    });
+  ): Promise<XmlElement> {
+    const soap = this.ctx.soap;
+    if (!soap) return Promise.reject(new MsnpError('state', 'Not signed in'));
+    return callAddressBook(soap, service, action, envelope);
   }
 
   /** One list of one address: Escargot ignores an RML naming a list the contact is not on. */

@@ -5,7 +5,7 @@
 // read only for contacts in the model, so going online (the CHG that releases it) waits for this.
 import type { ListName } from '../../../shared/schemas';
 import type { ContactList } from '../contact-list';
-import type { ClientContext } from '../context';
+import type { ClientContext, SoapAccess } from '../context';
 import { MsnpError } from '../errors';
 import {
   ABCH_ACTION,
@@ -15,7 +15,9 @@ import {
   parseMemberships,
   type AddressBook,
 } from '../soap/abch';
+import { SoapFault } from '../soap/fault';
 import { callSoap } from '../soap/http';
+import type { XmlElement } from '../soap/parse';
 import type { XmlFragment } from '../soap/xml';
 import { listPayloads } from './adl';
 import type { ListSync } from './list-sync';
@@ -27,12 +29,9 @@ export const abchListSync: ListSync = {
     const { connection } = ctx.session();
     const soap = ctx.soap;
     if (!soap) throw new MsnpError('state', 'This session has no ticket for the address book');
-    const ticket = await soap.ticket('contacts');
-    const call = (action: string, url: string, envelope: XmlFragment): ReturnType<typeof callSoap> =>
-      callSoap({ timeoutMs, ...soap.call, service: action, url, envelope, action: ABCH_ACTION(action) });
     const [memberships, book] = await Promise.all([
-      call('FindMembership', soap.url('sharing'), findMembershipEnvelope(ticket)).then(parseMemberships),
-      call('ABFindAll', soap.url('addressBook'), abFindAllEnvelope(ticket)).then(parseAddressBook),
+      callAddressBook(soap, 'sharing', 'FindMembership', findMembershipEnvelope, timeoutMs).then(parseMemberships),
+      callAddressBook(soap, 'addressBook', 'ABFindAll', abFindAllEnvelope, timeoutMs).then(parseAddressBook),
     ]);
     if (ctx.connection !== connection) throw new MsnpError('network', 'Disconnected while reading the address book');
     loadAddressBook(ctx.model, memberships, book);
@@ -40,6 +39,40 @@ export const abchListSync: ListSync = {
     for (const payload of listPayloads(entries, true)) await connection.request('ADL', [], { payload });
   },
 };
+
+/** A fault meaning the ticket expired (or the service no longer takes it), not the request was wrong. */
+function ticketRefused(err: unknown): boolean {
+  return err instanceof SoapFault && (err.kind === 'auth' || /TokenExpired|PassportAuthFail/.test(err.detail ?? ''));
+}
+
+/**
+ * One address-book or sharing-service call with the session's contacts ticket. When the service
+ * says the ticket expired, it is renewed (SSO asks the login service again) and the call is made
+ * once more, so a long session keeps working without signing out.
+ */
+export async function callAddressBook(
+  soap: SoapAccess,
+  service: 'addressBook' | 'sharing',
+  action: string,
+  envelope: (ticket: string) => XmlFragment,
+  timeoutMs?: number,
+): Promise<XmlElement> {
+  const call = async (renew: boolean): Promise<XmlElement> =>
+    callSoap({
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...soap.call,
+      service: action,
+      url: soap.url(service),
+      envelope: envelope(await soap.ticket('contacts', renew)),
+      action: ABCH_ACTION(action),
+    });
+  try {
+    return await call(false);
+  } catch (err) {
+    if (!ticketRefused(err)) throw err;
+    return call(true);
+  }
+}
 
 /** Fills a fresh model: FL from the address book, the other lists from the memberships. */
 export function loadAddressBook(
