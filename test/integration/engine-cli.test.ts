@@ -59,28 +59,31 @@ afterAll(() => server.close());
 afterEach(() => signOutAll());
 
 describe('npm run cli', () => {
-  it.each([7, 8, 9, 11, 12])('signs in with MSNP%i and prints the contact list and presence', async (dialect) => {
-    const bob = clientFor(server, 'bob@example.com', { protocols: [12], status: 'BSY' });
-    await bob.signIn();
-    const run = cli(
-      [...connect(), '--email', 'alice@example.com', '--protocols', `MSNP${dialect}`],
-      passwordOf('alice@example.com'),
-    );
-    expect(await run.exited).toBe(0);
-    expect(run.lines).toEqual([
-      { event: 'signed-in', protocol: `MSNP${dialect}`, email: 'alice@example.com', displayName: 'Alice Smith' },
-      expect.objectContaining({
-        event: 'contact',
-        email: 'bob@example.com',
-        displayName: 'Bob Ünicode ☺',
-        lists: ['FL', 'AL', 'RL'],
-        status: 'BSY',
-      }),
-      expect.objectContaining({ event: 'contact', email: 'carol@example.com', status: 'FLN' }),
-      expect.objectContaining({ event: 'presence', email: 'bob@example.com', status: 'BSY' }),
-      { event: 'signed-out', reason: 'user', message: 'Signed out' },
-    ]);
-  });
+  it.each([7, 8, 9, 11, 12, 13, 15, 18])(
+    'signs in with MSNP%i and prints the contact list and presence',
+    async (dialect) => {
+      const bob = clientFor(server, 'bob@example.com', { protocols: [12], status: 'BSY' });
+      await bob.signIn();
+      const run = cli(
+        [...connect(), '--email', 'alice@example.com', '--protocols', `MSNP${dialect}`],
+        passwordOf('alice@example.com'),
+      );
+      expect(await run.exited).toBe(0);
+      expect(run.lines).toEqual([
+        { event: 'signed-in', protocol: `MSNP${dialect}`, email: 'alice@example.com', displayName: 'Alice Smith' },
+        expect.objectContaining({
+          event: 'contact',
+          email: 'bob@example.com',
+          displayName: 'Bob Ünicode ☺',
+          lists: ['FL', 'AL', 'RL'],
+          status: 'BSY',
+        }),
+        expect.objectContaining({ event: 'contact', email: 'carol@example.com', status: 'FLN' }),
+        expect.objectContaining({ event: 'presence', email: 'bob@example.com', status: 'BSY' }),
+        { event: 'signed-out', reason: 'user', message: 'Signed out' },
+      ]);
+    },
+  );
 
   it('stays signed in for --stay seconds, printing presence changes, with the chosen status', async () => {
     const bob = clientFor(server, 'bob@example.com', { protocols: [11] });
@@ -98,7 +101,7 @@ describe('npm run cli', () => {
   });
 
   it('exits 1 with an error event when the password is wrong', async () => {
-    for (const protocol of ['MSNP12', 'MSNP7']) {
+    for (const protocol of ['MSNP12', 'MSNP7', 'MSNP14', 'MSNP18']) {
       const run = cli([...connect(), '--email', 'alice@example.com', '--protocols', protocol], 'not the password');
       expect(await run.exited).toBe(1);
       expect(run.lines[0]).toMatchObject({ event: 'error', message: expect.any(String) });
