@@ -177,6 +177,28 @@ describe.skipIf(proxiesMissing !== undefined).each(KINDS.filter((k) => k.passwor
   });
 });
 
+describe('MSNP18 through a proxy', () => {
+  it('sends the login service and address-book requests through it too', async () => {
+    const proxy = await startSocks4a();
+    try {
+      const transport = through(`socks4a://${proxy.host}:${proxy.port}`);
+      const alice = clientFor(server, 'alice@example.com', { transport, protocols: [18] });
+      await alice.signIn();
+      expect(alice.getContact('bob@example.com')?.lists).toContain('FL');
+      // Dispatch, notification server, RST, FindMembership and ABFindAll.
+      expect(proxy.accepted?.()).toBeGreaterThanOrEqual(5);
+      const before = proxy.accepted?.() ?? 0;
+      await alice.blockContact('carol@example.com');
+      await alice.unblockContact('carol@example.com');
+      // Four sharing-service calls, each on its own connection through the proxy.
+      expect((proxy.accepted?.() ?? 0) - before).toBeGreaterThanOrEqual(4);
+    } finally {
+      await signOutAll();
+      await proxy.stop();
+    }
+  });
+});
+
 describe('proxy URLs', () => {
   it('reads the three schemes and refuses a password in the URL', () => {
     expect(parseProxyUrl('socks5://me@127.0.0.1:1080')).toEqual({

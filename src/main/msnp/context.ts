@@ -27,8 +27,8 @@ export interface SoapAccess {
   url(service: keyof SoapEndpoints): string;
   /** The `TicketToken` that opens `service` for this session; `renew` after the service said it expired. */
   ticket(service: ServiceName, renew: boolean): Promise<string>;
-  /** What every call shares: the server's CA, whether plain HTTP is allowed, the time limit. */
-  readonly call: Pick<SoapCall, 'ca' | 'allowInsecure' | 'timeoutMs'>;
+  /** What every call shares: the server's CA, whether plain HTTP is allowed, the time limit, the proxy. */
+  readonly call: Pick<SoapCall, 'ca' | 'allowInsecure' | 'timeoutMs' | 'transport'>;
 }
 
 /**

@@ -131,6 +131,7 @@ export class Lifecycle {
           ...(ca === undefined ? {} : { ca }),
           ...(server.allowInsecurePassport === undefined ? {} : { allowInsecure: server.allowInsecurePassport }),
           timeoutMs: this.options.requestTimeoutMs,
+          ...(this.options.transport === undefined ? {} : { transport: this.options.transport }),
         },
       };
     };

@@ -51,6 +51,7 @@ function fetchTokens(settings: AuthSettings, sso: SsoSettings): ReturnType<typeo
     ...(settings.allowInsecurePassport === undefined ? {} : { allowInsecure: settings.allowInsecurePassport }),
     ...(settings.requestTimeoutMs === undefined ? {} : { timeoutMs: settings.requestTimeoutMs }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+    ...(settings.transport === undefined ? {} : { transport: settings.transport }),
   });
 }
 

@@ -1,11 +1,12 @@
 // SOAP over HTTPS with node:https and the same TLS rules as Passport: the system roots plus the
 // server entry's extra CA, plain HTTP only when the entry allows it, no redirects followed, a
-// time limit, and a bound on what is read. A fault (HTTP 200 or 500) becomes a SoapFault.
+// time limit, a bound on what is read, and the account's proxy when it has one. A fault (HTTP 200 or 500) becomes a SoapFault.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MsnpError } from '../errors';
 import { secureContextWith } from '../passport';
 import { MAX_SOAP_BYTES, soapBody, type XmlElement } from './parse';
+import type { Transport } from '../transport';
 import type { XmlFragment } from './xml';
 
 export interface SoapCall {
@@ -23,6 +24,8 @@ export interface SoapCall {
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
   readonly signal?: AbortSignal;
+  /** Proxy and trace for the request. Default: direct. */
+  readonly transport?: Transport;
 }
 
 interface HttpAnswer {
@@ -78,7 +81,7 @@ function post(call: SoapCall): Promise<HttpAnswer> {
         'Content-Length': String(body.length),
         ...(call.action === undefined ? {} : { SOAPAction: `"${call.action}"` }),
       },
-      agent: false as const,
+      agent: call.transport?.httpAgent(!insecure) ?? (false as const),
       ...(call.signal ? { signal: call.signal } : {}),
     };
     const req = insecure
