@@ -67,6 +67,20 @@ describe.each([13, 14, 15, 16, 17, 18])('MSNP%i', (dialect) => {
     await back;
   });
 
+  it('renames you with PRP MFN; contacts see the new name, and the address book keeps it', async () => {
+    const bob = clientFor(server, 'bob@example.com', { protocols: [dialect] });
+    const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await Promise.all([bob.signIn(), alice.signIn()]);
+    const seen = presenceOf(bob, 'alice@example.com', (c) => c.displayName === 'Alice ☕ S.');
+    await alice.setDisplayName('Alice ☕ S.');
+    expect(alice.displayName).toBe('Alice ☕ S.');
+    await seen;
+    await alice.signOut();
+    const again = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await again.signIn();
+    expect(again.displayName).toBe('Alice ☕ S.');
+  });
+
   it('refuses groups and privacy changes it cannot make yet, with a clear error', async () => {
     const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
     await alice.signIn();
