@@ -5,11 +5,16 @@ import {
   abContactAddEnvelope,
   abContactDeleteEnvelope,
   abFindAllEnvelope,
+  abGroupAddEnvelope,
+  abGroupContactEnvelope,
+  abGroupDeleteEnvelope,
+  abGroupUpdateEnvelope,
   findMembershipEnvelope,
   memberEnvelope,
   parseContactAdd,
   parseAddressBook,
   parseMemberships,
+  parseResultGuid,
 } from '../../../src/main/msnp/soap/abch';
 import { child, descend, findAll, parseXml, soapBody } from '../../../src/main/msnp/soap/parse';
 import { ContactList } from '../../../src/main/msnp/contact-list';
@@ -86,6 +91,28 @@ describe('list change requests', () => {
     );
     expect(parseContactAdd(answer)).toBe('cca40485-654a-40e3-bb90-8405d257d5dd');
     expect(parseContactAdd(soapBody(envelope('<ABContactAddResponse/>'), 'ABContactAdd'))).toBeUndefined();
+  });
+});
+
+describe('group requests', () => {
+  it('name the group and contact by id, and escape names', () => {
+    const ticket = 't=abc&p=';
+    const add = parseXml(abGroupAddEnvelope(ticket, 'Work & <Play>').text);
+    expect(findAll(add, 'name')[0]?.text).toBe('Work & <Play>');
+    const update = parseXml(abGroupUpdateEnvelope(ticket, 'deb056a9-1c7c-413b-a35f-dd1334ae3d07', 'Office').text);
+    expect(descend(update, 'Body', 'ABGroupUpdate', 'groups', 'Group', 'propertiesChanged')?.text).toBe('GroupName');
+    const del = parseXml(abGroupDeleteEnvelope(ticket, 'deb056a9-1c7c-413b-a35f-dd1334ae3d07').text);
+    expect(findAll(del, 'guid')[0]?.text).toBe('deb056a9-1c7c-413b-a35f-dd1334ae3d07');
+    for (const action of ['ABGroupContactAdd', 'ABGroupContactDelete'] as const) {
+      const env = parseXml(abGroupContactEnvelope(ticket, action, 'g-1', 'c-1').text);
+      expect(descend(env, 'Body', action, 'groupFilter', 'groupIds', 'guid')?.text).toBe('g-1');
+      expect(descend(env, 'Body', action, 'contacts', 'Contact', 'contactId')?.text).toBe('c-1');
+    }
+    const answer = soapBody(
+      envelope('<ABGroupAddResponse><ABGroupAddResult><guid>g-2</guid></ABGroupAddResult></ABGroupAddResponse>'),
+      'ABGroupAdd',
+    );
+    expect(parseResultGuid(answer, 'ABGroupAddResult')).toBe('g-2');
   });
 });
 

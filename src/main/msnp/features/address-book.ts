@@ -1,8 +1,9 @@
 // The list changes of the address-book dialects (MSNP13+, MSNP13-18.md §4–§6): FL through the
 // address book (ABContactAdd / ABContactDelete), AL and BL through the sharing service
 // (AddMember / DeleteMember), each followed by the ADL or RML that makes the notification server
-// act on it; and the server's own `ADL 0` / `RML 0` (someone added or removed you).
-import type { Contact, ListName } from '../../../shared/schemas';
+// act on it; groups, which only the address book knows; and the server's own `ADL 0` / `RML 0`
+// (someone added or removed you).
+import type { Contact, Group, ListName } from '../../../shared/schemas';
 import type { Frame } from '../codec';
 import type { ClientContext } from '../context';
 import { MsnpError } from '../errors';
@@ -10,8 +11,13 @@ import { decodeName } from '../codec';
 import {
   abContactAddEnvelope,
   abContactDeleteEnvelope,
+  abGroupAddEnvelope,
+  abGroupContactEnvelope,
+  abGroupDeleteEnvelope,
+  abGroupUpdateEnvelope,
   memberEnvelope,
   parseContactAdd,
+  parseResultGuid,
   type MemberRole,
 } from '../soap/abch';
 import { childrenNamed, parseXml, type XmlElement } from '../soap/parse';
@@ -61,6 +67,41 @@ export class AddressBookLists {
       this.ctx.model.removeFromList(contact.email, list);
       this.ctx.emitContact(contact.email);
     });
+  }
+
+  /** ABGroupAdd: a new group, with the id the address book gave it. */
+  async createGroup(name: string): Promise<Group> {
+    const body = await this.call('addressBook', 'ABGroupAdd', (t) => abGroupAddEnvelope(t, name));
+    const id = parseResultGuid(body, 'ABGroupAddResult');
+    const group = id === undefined ? undefined : this.ctx.model.upsertGroup(id, name);
+    if (!group) throw new MsnpError('protocol', 'The address book did not say which id the new group got');
+    this.ctx.emit('groups-changed', this.ctx.model.groups());
+    return group;
+  }
+
+  async renameGroup(id: string, name: string): Promise<void> {
+    await this.call('addressBook', 'ABGroupUpdate', (t) => abGroupUpdateEnvelope(t, id, name));
+    this.ctx.model.upsertGroup(id, name);
+    this.ctx.emit('groups-changed', this.ctx.model.groups());
+  }
+
+  async deleteGroup(id: string): Promise<void> {
+    const members = this.ctx.model.contacts().filter((c) => c.groupIds.includes(id));
+    await this.call('addressBook', 'ABGroupDelete', (t) => abGroupDeleteEnvelope(t, id));
+    this.ctx.model.removeGroup(id);
+    this.ctx.emit('groups-changed', this.ctx.model.groups());
+    for (const member of members) this.ctx.emitContact(member.email);
+  }
+
+  /** Puts a listed contact into a group, or takes it out. Groups are the address book's alone: no NS command. */
+  async group(contact: Contact, groupId: string, add: boolean): Promise<void> {
+    const guid = contact.guid;
+    if (guid === undefined) throw new MsnpError('state', `The address book has no id for ${contact.email}`);
+    const action = add ? 'ABGroupContactAdd' : 'ABGroupContactDelete';
+    await this.call('addressBook', action, (t) => abGroupContactEnvelope(t, action, groupId, guid));
+    if (add) this.ctx.model.addToGroup(contact.email, groupId);
+    else this.ctx.model.removeFromList(contact.email, 'FL', groupId);
+    this.ctx.emitContact(contact.email);
   }
 
   private call(

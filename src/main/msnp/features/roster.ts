@@ -44,9 +44,6 @@ export class Roster {
       const address = checkAddress(email);
       const { groupId } = options;
       if (groupId !== undefined && !dialect.capabilities.groups) throw groupsUnsupported();
-      if (groupId !== undefined && dialect.lists.sync === 'ABCH') {
-        throw new MsnpError('unsupported', `Groups are not available with ${dialect.name} yet`);
-      }
       const model = (): ClientContext['model'] => this.ctx.model;
       if (!model().get(address)?.lists.includes('FL')) await this.addToList('FL', address, groupId);
       const listed = model().get(address);
@@ -110,6 +107,10 @@ export class Roster {
       if (!contact.lists.includes('FL')) throw new MsnpError('invalid', `${contact.email} is not in your contacts`);
       if (!contact.groupIds.includes(toGroupId)) await this.addToGroup(contact, toGroupId);
       if (fromGroupId !== undefined && fromGroupId !== toGroupId && contact.groupIds.includes(fromGroupId)) {
+        if (dialect.lists.sync === 'ABCH') {
+          await this.addressBook.group(contact, fromGroupId, false);
+          return;
+        }
         await this.ctx.call(removeFromGroupCommand(dialect, contact, fromGroupId), {
           map: () => {
             this.ctx.model.removeFromList(contact.email, 'FL', fromGroupId);
@@ -124,6 +125,7 @@ export class Roster {
     return this.ctx.run(async ({ dialect }) => {
       if (!dialect.capabilities.groups) throw groupsUnsupported();
       const clean = checkGroupName(name);
+      if (dialect.lists.sync === 'ABCH') return this.addressBook.createGroup(clean);
       return this.ctx.call(createGroupCommand(dialect, clean), {
         map: (reply) => {
           const line = parseAdgReply(dialect, reply.params, clean);
@@ -141,6 +143,7 @@ export class Roster {
     return this.ctx.run(async ({ dialect }) => {
       const clean = checkGroupName(name);
       if (!this.ctx.model.group(id)) throw new MsnpError('invalid', `No group ${id}`);
+      if (dialect.lists.sync === 'ABCH') return this.addressBook.renameGroup(id, clean);
       await this.ctx.call(renameGroupCommand(dialect, id, clean), {
         map: () => {
           this.ctx.model.upsertGroup(id, clean);
@@ -151,9 +154,10 @@ export class Roster {
   }
 
   deleteGroup(id: string): Promise<void> {
-    return this.ctx.run(async () => {
+    return this.ctx.run(async ({ dialect }) => {
       const model = this.ctx.model;
       if (!model.group(id)) throw new MsnpError('invalid', `No group ${id}`);
+      if (dialect.lists.sync === 'ABCH') return this.addressBook.deleteGroup(id);
       const members = model.contacts().filter((c) => c.groupIds.includes(id));
       await this.ctx.call(deleteGroupCommand(id), {
         map: () => {
@@ -210,6 +214,7 @@ export class Roster {
 
   private addToGroup(contact: Contact, groupId: string): Promise<void> {
     const { dialect } = this.ctx.session();
+    if (dialect.lists.sync === 'ABCH') return this.addressBook.group(contact, groupId, true);
     return this.ctx.call(addToGroupCommand(dialect, contact, groupId), {
       map: () => {
         this.ctx.model.addToGroup(contact.email, groupId);

@@ -168,3 +168,53 @@ export function memberEnvelope(
     xml`<${new XmlFragment(action)} xmlns="${AB_NS}"><serviceHandle><Id>0</Id><Type>Messenger</Type><ForeignId></ForeignId></serviceHandle><memberships><Membership><MemberRole>${role}</MemberRole><Members><Member xsi:type="PassportMember" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Type>Passport</Type><State>Accepted</State><PassportName>${email}</PassportName></Member></Members></Membership></memberships></${new XmlFragment(action)}>`,
   );
 }
+
+const GROUP_TYPE = 'C8529CE2-6EAD-434d-881F-341E17DB3FF8';
+
+/** ABGroupAdd (§5.5); the answer names the new group's id. */
+export function abGroupAddEnvelope(ticket: string, name: string): XmlFragment {
+  return abchEnvelope(
+    ticket,
+    'GroupSave',
+    xml`<ABGroupAdd xmlns="${AB_NS}"><abId>${OWN_AB}</abId><groupAddOptions><fRenameOnMsgrConflict>false</fRenameOnMsgrConflict></groupAddOptions><groupInfo><GroupInfo><name>${name}</name><groupType>${GROUP_TYPE}</groupType><fMessenger>false</fMessenger><annotations><Annotation><Name>MSN.IM.Display</Name><Value>1</Value></Annotation></annotations></GroupInfo></groupInfo></ABGroupAdd>`,
+  );
+}
+
+/** The id in an ABGroupAdd (or ABGroupContactAdd) response's Body. */
+export function parseResultGuid(
+  body: XmlElement,
+  result: 'ABGroupAddResult' | 'ABGroupContactAddResult',
+): string | undefined {
+  return descend(findAll(body, result)[0], 'guid')?.text || undefined;
+}
+
+export function abGroupUpdateEnvelope(ticket: string, groupId: string, name: string): XmlFragment {
+  return abchEnvelope(
+    ticket,
+    'GroupSave',
+    xml`<ABGroupUpdate xmlns="${AB_NS}"><abId>${OWN_AB}</abId><groups><Group><groupId>${groupId}</groupId><groupInfo><name>${name}</name></groupInfo><propertiesChanged>GroupName</propertiesChanged></Group></groups></ABGroupUpdate>`,
+  );
+}
+
+export function abGroupDeleteEnvelope(ticket: string, groupId: string): XmlFragment {
+  return abchEnvelope(
+    ticket,
+    'Timer',
+    xml`<ABGroupDelete xmlns="${AB_NS}"><abId>${OWN_AB}</abId><groupFilter><groupIds><guid>${groupId}</guid></groupIds></groupFilter></ABGroupDelete>`,
+  );
+}
+
+/** ABGroupContactAdd or ABGroupContactDelete (§5.5) of one contact, by id. */
+export function abGroupContactEnvelope(
+  ticket: string,
+  action: 'ABGroupContactAdd' | 'ABGroupContactDelete',
+  groupId: string,
+  contactId: string,
+): XmlFragment {
+  const name = new XmlFragment(action);
+  return abchEnvelope(
+    ticket,
+    'GroupSave',
+    xml`<${name} xmlns="${AB_NS}"><abId>${OWN_AB}</abId><groupFilter><groupIds><guid>${groupId}</guid></groupIds></groupFilter><contacts><Contact><contactId>${contactId}</contactId></Contact></contacts></${name}>`,
+  );
+}
