@@ -110,11 +110,17 @@ describe.each([13, 14, 15, 16, 17, 18])('MSNP%i', (dialect) => {
     expect(again.groups.map((g) => g.name)).toEqual(['Office']);
   });
 
-  it('refuses privacy changes it cannot make yet, with a clear error, and stays online', async () => {
+  it('keeps privacy settings as annotations of your own address-book entry', async () => {
     const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
     await alice.signIn();
-    expect(await failure(alice.setPrivacy({ blp: 'BL' }))).toMatchObject({ kind: 'unsupported' });
+    const changed = waitFor(alice, 'privacy-changed');
+    await alice.setPrivacy({ blp: 'BL', gtc: 'N' });
+    expect(await changed).toEqual({ blp: 'BL', gtc: 'N' });
     expect(alice.state).toBe('online');
+    await alice.signOut();
+    const again = clientFor(server, 'alice@example.com', { protocols: [dialect] });
+    await again.signIn();
+    expect(again.privacy).toEqual({ blp: 'BL', gtc: 'N' });
   });
 });
 

@@ -15,6 +15,7 @@ import {
   parseAddressBook,
   parseMemberships,
   parseResultGuid,
+  privacyUpdateEnvelope,
 } from '../../../src/main/msnp/soap/abch';
 import { child, descend, findAll, parseXml, soapBody } from '../../../src/main/msnp/soap/parse';
 import { ContactList } from '../../../src/main/msnp/contact-list';
@@ -113,6 +114,19 @@ describe('group requests', () => {
       'ABGroupAdd',
     );
     expect(parseResultGuid(answer, 'ABGroupAddResult')).toBe('g-2');
+  });
+});
+
+describe('privacy request', () => {
+  it('updates only the Me annotations asked for', () => {
+    const env = parseXml(privacyUpdateEnvelope('t=abc&p=', { blp: 'BL' }).text);
+    const contact = descend(env, 'Body', 'ABContactUpdate', 'contacts', 'Contact');
+    expect(descend(contact, 'contactInfo', 'contactType')?.text).toBe('Me');
+    expect(child(contact, 'propertiesChanged')?.text).toBe('Annotation');
+    const notes = findAll(contact, 'Annotation').map((a) => [child(a, 'Name')?.text, child(a, 'Value')?.text]);
+    expect(notes).toEqual([['MSN.IM.BLP', '2']]);
+    const both = parseXml(privacyUpdateEnvelope('t=abc&p=', { blp: 'AL', gtc: 'N' }).text);
+    expect(findAll(both, 'Value').map((v) => v.text)).toEqual(['1', '2']);
   });
 });
 

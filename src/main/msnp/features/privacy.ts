@@ -3,6 +3,8 @@ import type { Privacy as PrivacySettings } from '../../../shared/schemas';
 import type { ClientContext } from '../context';
 import { MsnpError } from '../errors';
 import { parsePrivacyValue } from '../lists';
+import { privacyUpdateEnvelope } from '../soap/abch';
+import { callAddressBook } from '../sync/abch';
 
 export class Privacy {
   constructor(private readonly ctx: ClientContext) {
@@ -20,12 +22,21 @@ export class Privacy {
 
   setPrivacy(change: Partial<PrivacySettings>): Promise<void> {
     return this.ctx.run(async ({ dialect }) => {
-      // Address-book dialects keep these as annotations of your own entry; their servers close
-      // the connection on BLP/GTC (MSNP13-18.md §1).
-      if (dialect.lists.sync !== 'SYN') {
-        throw new MsnpError('unsupported', `${dialect.name} keeps privacy settings in the address book`);
-      }
       const current = this.ctx.model.privacy;
+      // Address-book dialects keep these as annotations of your own entry; their servers close
+      // the connection on BLP/GTC (MSNP13-18.md §1, §5.4).
+      if (dialect.lists.sync === 'ABCH') {
+        const wanted = {
+          ...(change.blp !== undefined && change.blp !== current.blp ? { blp: change.blp } : {}),
+          ...(change.gtc !== undefined && change.gtc !== current.gtc ? { gtc: change.gtc } : {}),
+        };
+        const soap = this.ctx.soap;
+        if (Object.keys(wanted).length === 0) return;
+        if (!soap) throw new MsnpError('state', 'Not signed in');
+        await callAddressBook(soap, 'addressBook', 'ABContactUpdate', (t) => privacyUpdateEnvelope(t, wanted));
+        this.ctx.applyPrivacy(wanted);
+        return;
+      }
       if (change.blp !== undefined && change.blp !== current.blp) {
         const blp = change.blp;
         await this.ctx.call({ name: 'BLP', params: [blp] }, { map: () => this.ctx.applyPrivacy({ blp }) });

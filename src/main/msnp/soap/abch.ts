@@ -218,3 +218,17 @@ export function abGroupContactEnvelope(
     xml`<${name} xmlns="${AB_NS}"><abId>${OWN_AB}</abId><groupFilter><groupIds><guid>${groupId}</guid></groupIds></groupFilter><contacts><Contact><contactId>${contactId}</contactId></Contact></contacts></${name}>`,
   );
 }
+
+/** ABContactUpdate (§5.4) of your own entry's privacy annotations: BLP 1 = AL, 2 = BL; GTC 1 = A, 2 = N. */
+export function privacyUpdateEnvelope(ticket: string, change: { blp?: 'AL' | 'BL'; gtc?: 'A' | 'N' }): XmlFragment {
+  const notes: XmlFragment[] = [];
+  const note = (name: string, value: string): XmlFragment =>
+    xml`<Annotation><Name>${name}</Name><Value>${value}</Value></Annotation>`;
+  if (change.blp !== undefined) notes.push(note('MSN.IM.BLP', change.blp === 'AL' ? '1' : '2'));
+  if (change.gtc !== undefined) notes.push(note('MSN.IM.GTC', change.gtc === 'A' ? '1' : '2'));
+  return abchEnvelope(
+    ticket,
+    'PrivacyApply',
+    xml`<ABContactUpdate xmlns="${AB_NS}"><abId>${OWN_AB}</abId><contacts><Contact xmlns="${AB_NS}"><contactInfo><contactType>Me</contactType><annotations>${notes}</annotations></contactInfo><propertiesChanged>Annotation</propertiesChanged></Contact></contacts></ABContactUpdate>`,
+  );
+}
