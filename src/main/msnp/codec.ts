@@ -1,5 +1,6 @@
 // Wire codec for MSNP: byte-level framing of command lines and length-prefixed payloads.
-// Shared by the client engine and the reference server, so it must not depend on either.
+// The engine's own: the reference server frames the wire with code of its own, so that one
+// misunderstanding of the format cannot pass both sides.
 
 /** One decoded unit from the wire: a command line and, for payload commands, its payload bytes. */
 export interface Frame {
