@@ -159,23 +159,42 @@ export async function rawSession(fixture: Fixture, email: string): Promise<MsnpC
   return connection;
 }
 
-/** The same chat with raw sockets: MSG lines written and counted, no engine on either side. */
-async function rawPair(fixture: Fixture): Promise<Pair> {
-  const [carol, dave] = [address('peer', 2), address('peer', 3)];
-  const [carolNs, daveNs] = await Promise.all([rawSession(fixture, carol), rawSession(fixture, dave)]);
-  const xfr = await carolNs.request('XFR', ['SB']);
+/**
+ * Two raw sessions in one switchboard: `caller` (signed in as `from`) asked for it and invited
+ * `to`, who answered as `callee`. `close` leaves it and signs both out.
+ */
+export async function rawSwitchboard(
+  fixture: Fixture,
+  from: string,
+  to: string,
+): Promise<{ caller: RawSb; callee: RawSb; close: () => void }> {
+  const [fromNs, toNs] = await Promise.all([rawSession(fixture, from), rawSession(fixture, to)]);
+  const xfr = await fromNs.request('XFR', ['SB']);
   const [, , sbAddress = '', , cookie = ''] = xfr.params;
-  const ring = new Promise<Frame>((resolve) => daveNs.on('frame', (f) => f.name === 'RNG' && resolve(f)));
+  const ring = new Promise<Frame>((resolve) => toNs.on('frame', (f) => f.name === 'RNG' && resolve(f)));
   const caller = await RawSb.open(sbAddress);
-  await caller.request('USR', [carol, cookie], 'USR');
+  await caller.request('USR', [from, cookie], 'USR');
   const joined = new Promise<void>((resolve) => {
     caller.onFrame = (f) => f.name === 'JOI' && resolve();
   });
-  caller.send('CAL', [dave]);
+  caller.send('CAL', [to]);
   const [sessionId = '', , , ringCookie = ''] = (await ring).params;
   const callee = await RawSb.open(sbAddress);
-  await callee.request('ANS', [dave, ringCookie, sessionId], 'ANS');
+  await callee.request('ANS', [to, ringCookie, sessionId], 'ANS');
   await joined;
+  const close = (): void => {
+    caller.close();
+    callee.close();
+    fromNs.destroy();
+    toNs.destroy();
+  };
+  return { caller, callee, close };
+}
+
+/** The same chat with raw sockets: MSG lines written and counted, no engine on either side. */
+async function rawPair(fixture: Fixture): Promise<Pair> {
+  const [carol, dave] = [address('peer', 2), address('peer', 3)];
+  const { caller, callee, close } = await rawSwitchboard(fixture, carol, dave);
   const payloads = new Map<number, Buffer>();
   const pair: Pair = {
     send: (i) => caller.send('MSG', ['A'], payloads.get(i) ?? buildTextPayload(text(i), DEFAULT_FORMAT)),
@@ -184,12 +203,7 @@ async function rawPair(fixture: Fixture): Promise<Pair> {
         if (f.name === 'MSG' && f.payload) listener(numberOf(bodyText(f.payload)));
       };
     },
-    close: async () => {
-      caller.close();
-      callee.close();
-      carolNs.destroy();
-      daveNs.destroy();
-    },
+    close: async () => close(),
   };
   // Built ahead, so the raw side spends nothing on them while timed.
   for (let i = 0; i <= 2 * MESSAGES; i++) payloads.set(i, buildTextPayload(text(i), DEFAULT_FORMAT));

@@ -4,12 +4,11 @@
 // Memory is sampled during the transfer: it must stay flat, whatever the file size.
 import { Readable } from 'node:stream';
 import { MessengerClient } from '../src/main/msnp/client';
-import type { Frame } from '../src/main/msnp/codec';
 import { CHUNK_BYTES, encodePacket, Flags } from '../src/main/msnp/p2p/header';
 import type { FileSink } from '../src/main/msnp/p2p/files';
 import { P2PManager, P2P_CLIENT_ID } from '../src/main/msnp/p2p/manager';
 import { DEFAULT_WINDOW, p2pMime } from '../src/main/msnp/p2p/transport';
-import { RawSb, rawSession } from './conversation-throughput';
+import { rawSwitchboard } from './conversation-throughput';
 import { accounts, address, clientOptions, Fixture } from './fixture';
 import { report, settledHeapMB } from './lib';
 
@@ -115,20 +114,7 @@ async function engineTransfer(fixture: Fixture, run: number): Promise<Sampled> {
 /** The same bytes as MSG D packets between two raw switchboard connections. */
 async function rawTransfer(fixture: Fixture, run: number): Promise<Sampled> {
   const [carol, dave] = [address('ft', 4 * run + 2), address('ft', 4 * run + 3)];
-  const [carolNs, daveNs] = await Promise.all([rawSession(fixture, carol), rawSession(fixture, dave)]);
-  const xfr = await carolNs.request('XFR', ['SB']);
-  const [, , sbAddress = '', , cookie = ''] = xfr.params;
-  const ring = new Promise<Frame>((resolve) => daveNs.on('frame', (f) => f.name === 'RNG' && resolve(f)));
-  const caller = await RawSb.open(sbAddress);
-  await caller.request('USR', [carol, cookie], 'USR');
-  const joined = new Promise<void>((resolve) => {
-    caller.onFrame = (f) => f.name === 'JOI' && resolve();
-  });
-  caller.send('CAL', [dave]);
-  const [sessionId = '', , , ringCookie = ''] = (await ring).params;
-  const callee = await RawSb.open(sbAddress);
-  await callee.request('ANS', [dave, ringCookie, sessionId], 'ANS');
-  await joined;
+  const { caller, callee, close } = await rawSwitchboard(fixture, carol, dave);
   // One full-size packet, built once: the raw side does no work per packet but write and count.
   const packet = Buffer.concat([
     p2pMime(dave),
@@ -171,10 +157,7 @@ async function rawTransfer(fixture: Fixture, run: number): Promise<Sampled> {
         }),
     );
   } finally {
-    caller.close();
-    callee.close();
-    carolNs.destroy();
-    daveNs.destroy();
+    close();
   }
 }
 
