@@ -2,9 +2,10 @@
 // per object in the app's data folder, named by the SHA-1 of its bytes, which is the object's
 // SHA1D. A file is checked when it is written and again every time it is read, so a corrupt or
 // tampered file is discarded (and fetched again by whoever asked) instead of being shown.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha1d as sha1dOfBytes } from '../../msnp/p2p/msnobj';
 import { inspectImage, type ImageInfo } from './image';
 
 /** SHA1D is base64 of the 20-byte SHA-1 digest: 27 characters and one `=`. */
@@ -12,10 +13,6 @@ const SHA1D_PATTERN = /^[A-Za-z0-9+/]{27}=$/;
 
 export function isSha1d(value: string): boolean {
   return SHA1D_PATTERN.test(value);
-}
-
-export function sha1dOf(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64');
 }
 
 /** The hex form names files and URLs: base64's `/` and `+` fit neither. */
@@ -55,7 +52,7 @@ export class ObjectStore {
    * object it asked for, that the bytes are that object. Returns the object's SHA1D.
    */
   async put(bytes: Uint8Array, expectedSha1d?: string): Promise<StoredObject> {
-    const sha1d = sha1dOf(bytes);
+    const sha1d = sha1dOfBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     if (expectedSha1d !== undefined && sha1d !== expectedSha1d) throw new HashMismatchError(expectedSha1d, sha1d);
     const info = inspectImage(bytes);
     await mkdir(this.dir, { recursive: true });
@@ -77,15 +74,12 @@ export class ObjectStore {
       return undefined;
     }
     try {
-      if (sha1dOf(bytes) !== sha1d) throw new HashMismatchError(sha1d, sha1dOf(bytes));
+      const actual = sha1dOfBytes(bytes);
+      if (actual !== sha1d) throw new HashMismatchError(sha1d, actual);
       return { ...inspectImage(bytes), sha1d, bytes };
     } catch {
       await rm(this.file(sha1d), { force: true });
       return undefined;
     }
-  }
-
-  async has(sha1d: string): Promise<boolean> {
-    return (await this.get(sha1d)) !== undefined;
   }
 }
