@@ -398,7 +398,7 @@ export class ConversationsService {
    * conversation's switchboard can be written to.
    */
   private refuseIfOffline(conv: AppConversation): void {
-    const people = conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
+    const people = peopleOf(conv);
     const [only, ...others] = people;
     if (only === undefined || others.length > 0 || !this.deps.isOffline(only)) return;
     const joined = conv.engineId === undefined ? [] : (this.manager?.participants(conv.engineId) ?? []);
@@ -455,7 +455,7 @@ export class ConversationsService {
   private ensureEngine(conv: AppConversation): string {
     if (conv.engineId !== undefined) return conv.engineId;
     const manager = this.requireManager();
-    const people = conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
+    const people = peopleOf(conv);
     const [first, ...others] = people;
     if (first === undefined) throw new CommandError('Nobody is left in this conversation');
     const engineId = this.engineOpen(manager, first);
@@ -476,7 +476,7 @@ export class ConversationsService {
     const wanted = [...people].sort().join('\n');
     for (const conv of this.conversations.values()) {
       if (conv.closed) continue;
-      const current = conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
+      const current = peopleOf(conv);
       if ([...current].sort().join('\n') === wanted) return conv;
     }
     return undefined;
@@ -537,6 +537,11 @@ export class ConversationsService {
       throw toCommandError(err);
     }
   }
+}
+
+/** Who the conversation is with: those in it now, else those it last had (to invite again). */
+function peopleOf(conv: AppConversation): string[] {
+  return conv.participants.size > 0 ? [...conv.participants.keys()] : conv.lastPeople;
 }
 
 export function toCommandError(err: unknown): CommandError {
