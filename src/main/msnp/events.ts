@@ -17,6 +17,31 @@ export interface SwitchboardInvitation extends SwitchboardTicket {
   readonly callerDisplayName: string;
 }
 
+/** An offline message waiting on the server (MSNP13+), as the notification server announces it. */
+export interface OfflineMessageNotice {
+  /** The server's message id (a GUID), what `fetchOfflineMessages` and `deleteOfflineMessages` take. */
+  readonly id: string;
+  readonly from: string;
+  /** The sender's display name as the notice gives it (decoded), or their e-mail. */
+  readonly fromName: string;
+  /** When the server received it (ms since the epoch). */
+  readonly receivedAt: number;
+}
+
+/** An offline message fetched and decoded. */
+export interface OfflineMessage extends OfflineMessageNotice {
+  readonly text: string;
+  /** When it was sent (its `Date`, else the server's receive time), ms since the epoch. */
+  readonly sentAt: number;
+}
+
+/** An offline message that could not be fetched or read; it stays on the server. */
+export interface OfflineMessageFailure {
+  readonly id: string;
+  readonly from: string;
+  readonly reason: string;
+}
+
 export interface MessengerEvents {
   /** The session phase changed (see `state`). */
   state: SessionPhase;
@@ -37,6 +62,11 @@ export interface MessengerEvents {
   'groups-changed': Group[];
   'profile-changed': Profile;
   'privacy-changed': Privacy;
+  /**
+   * Offline messages are waiting (MSNP13+): at sign-in, the whole list; while online, each new one.
+   * Fetch them with `fetchOfflineMessages` and delete them with `deleteOfflineMessages` once shown.
+   */
+  'offline-messages': { messages: OfflineMessageNotice[]; atSignIn: boolean };
   /** A switchboard invitation (`RNG`). */
   invitation: SwitchboardInvitation;
   /**
