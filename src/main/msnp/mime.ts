@@ -3,6 +3,7 @@
 // before `?=`), a base64 body possibly wrapped or a quoted-printable one, and the charset the
 // message names. LF-only line ends are tolerated. Pure functions: whatever cannot be read is a
 // MimeError saying why, never a guess.
+import { TextDecoder } from 'node:util';
 import { MsnpError } from './errors';
 
 export class MimeError extends MsnpError {
