@@ -170,3 +170,29 @@ describe('below MSNP13', () => {
     expect(alice.pendingOfflineMessages()).toEqual([]);
   });
 });
+
+describe('more than 25 waiting', () => {
+  it('lists them with GetMetadata and announces them after the contact list', async () => {
+    const big = await startServer({ accounts: ACCOUNTS, challenges: false });
+    try {
+      const alice = clientFor(big, 'alice@example.com', { protocols: [18] });
+      await alice.signIn();
+      const texts = Array.from({ length: 27 }, (_, i) => `message ${i + 1}`);
+      for (const text of texts) await alice.sendOfflineMessage('bob@example.com', text);
+      const bob = clientFor(big, 'bob@example.com', { protocols: [18] });
+      const seen = record(bob);
+      const announced = waitFor(bob, 'offline-messages');
+      await bob.signIn();
+      const { messages, atSignIn } = await announced;
+      expect(seen).toEqual(['signed-in', 'contact-list', 'offline-messages']);
+      expect([atSignIn, messages.length]).toEqual([true, 27]);
+      const fetched = await bob.fetchOfflineMessages();
+      expect(fetched.messages.map((m) => m.text)).toEqual(texts);
+      await bob.deleteOfflineMessages(messages.map((m) => m.id));
+      expect(bob.pendingOfflineMessages()).toEqual([]);
+    } finally {
+      await signOutAll();
+      await big.close();
+    }
+  });
+});
