@@ -89,4 +89,23 @@ describe.each([15, 18])('CLI offline messages at MSNP%i', (dialect) => {
     },
     CLI_TIMEOUT_MS * 2,
   );
+
+  it(
+    'leaves a message for a contact who appears offline, printed by them at once',
+    async () => {
+      const bob = startCli(server, 'bob', dialect, '--status', 'HDN', '--wait-messages', '1', '--stay', '60');
+      await bob.until((l) => l['event'] === 'signed-in');
+      const alice = startCli(server, 'alice', dialect, '--send-to', 'bob@example.com', '--text', 'you look offline');
+      expect(await alice.exited).toBe(0);
+      expect(alice.lines).toContainEqual({ event: 'sent', to: 'bob@example.com', delivered: 'offline-message' });
+      expect(await bob.exited).toBe(0);
+      expect(messages(bob.lines)).toMatchObject([
+        { from: 'alice@example.com', text: 'you look offline', offline: true },
+      ]);
+      const again = startCli(server, 'bob', dialect);
+      expect(await again.exited).toBe(0);
+      expect(messages(again.lines)).toEqual([]);
+    },
+    CLI_TIMEOUT_MS * 2,
+  );
 });
