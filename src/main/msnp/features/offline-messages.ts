@@ -292,7 +292,7 @@ export class OfflineMessages {
 
   private onMailData(value: string | undefined, atSignIn: boolean): void {
     if (value === undefined) {
-      // MSNP11/12-style empty notices carry no Mail-Data; at 13+ the sign-in one must.
+      // A sign-in notice in the older form (mailbox counts only): no offline message waits.
       if (atSignIn) this.initialRead([]);
       return;
     }
@@ -391,10 +391,7 @@ export class OfflineMessages {
 
   private report(err: unknown, context = 'An offline-message notice could not be read'): void {
     const error = asMsnpError(err);
-    this.ctx.emit(
-      'error',
-      new MsnpError(error.kind === 'state' ? 'state' : 'protocol', `${context}: ${error.message}`, { cause: err }),
-    );
+    this.ctx.emit('error', new MsnpError(error.kind, `${context}: ${error.message}`, { cause: err }));
   }
 }
 
