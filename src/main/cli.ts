@@ -40,7 +40,10 @@ Options:
   --gateway-url URL           the gateway (default: /gateway/gateway.dll on the Passport host)
   --no-gateway-fallback       never fall back to the HTTP gateway
   --trace                     print every line sent and received on stderr, secrets masked
-  --send-to EMAIL --text TEXT send TEXT to EMAIL and wait until the server confirms delivery
+  --send-to EMAIL --text TEXT send TEXT to EMAIL and wait until the server confirms delivery;
+                              on MSNP13+ a contact who is offline gets it as an offline message
+  --keep-offline-messages     print offline messages waiting on the server (MSNP13+) but leave
+                              them there (by default they are deleted once printed)
   --wait-messages N           answer invitations and exit once N messages have arrived
   --display-picture FILE      advertise FILE (PNG/JPEG/GIF, at most 1 MB) as your picture and serve it
   --fetch-pictures DIR        download every online contact's display picture into DIR
@@ -66,6 +69,7 @@ interface CliOptions {
   readonly staySeconds: number;
   readonly send?: { readonly to: string; readonly text: string };
   readonly waitMessages?: number;
+  readonly keepOfflineMessages: boolean;
   readonly p2p: P2PCliOptions;
   readonly trace?: WireTrace;
 }
@@ -103,6 +107,7 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         'gateway-url': { type: 'string' },
         'no-gateway-fallback': { type: 'boolean' },
         trace: { type: 'boolean' },
+        'keep-offline-messages': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -192,6 +197,7 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       ? {}
       : { send: { to: values['send-to'], text: values.text } }),
     ...(waitMessages === undefined ? {} : { waitMessages }),
+    keepOfflineMessages: values['keep-offline-messages'] ?? false,
     client: {
       server: serverConfig,
       transport,
@@ -313,9 +319,18 @@ async function main(): Promise<number> {
   let received = 0;
   let allReceived: (() => void) | undefined;
   const messagesArrived = new Promise<number>((resolve) => (allReceived = () => resolve(EXIT_OK)));
+  const counted = (): void => {
+    if (++received === options.waitMessages) allReceived?.();
+  };
   client.conversations.on('message', ({ from, text }) => {
     print({ event: 'message', from: from.email, text });
-    if (++received === options.waitMessages) allReceived?.();
+    counted();
+  });
+  // Offline messages are printed, then deleted (unless kept); signing out waits for that.
+  let offlineWork = Promise.resolve();
+  client.on('offline-messages', ({ messages }) => {
+    const ids = messages.map((m) => m.id);
+    offlineWork = offlineWork.then(() => showOfflineMessages(client, ids, options.keepOfflineMessages, counted));
   });
   client.on('signed-out', ({ reason, message }) => {
     print({ event: 'signed-out', reason, message });
@@ -358,6 +373,8 @@ async function main(): Promise<number> {
   const code = await Promise.race([...waiting, stayed, endedEarly, interrupted]);
   clearTimeout(timer);
   if (code === EXIT_REFUSED || code === EXIT_FAILURE) return code;
+  const shown = await Promise.race([offlineWork, endedEarly]);
+  if (typeof shown === 'number') return shown;
   // Transfers still running when the stay ends are finished (or fail) first.
   const settled = await Promise.race([p2p.idle(), endedEarly, interrupted]);
   if (settled === EXIT_REFUSED || settled === EXIT_FAILURE) return settled;
@@ -366,8 +383,51 @@ async function main(): Promise<number> {
   return code === EXIT_OK ? outcome : code;
 }
 
-/** Sends one text and prints whether every part of it was delivered. */
+/**
+ * Prints offline messages as `message` lines (`offline: true`, `sentAt`), unreadable ones as
+ * errors, and deletes the printed ones unless `keep`; the unreadable stay on the server.
+ */
+async function showOfflineMessages(
+  client: MessengerClient,
+  ids: readonly string[],
+  keep: boolean,
+  counted: () => void,
+): Promise<void> {
+  try {
+    const { messages, failures } = await client.fetchOfflineMessages(ids);
+    for (const m of messages) {
+      print({ event: 'message', from: m.from, text: m.text, offline: true, sentAt: new Date(m.sentAt).toISOString() });
+      counted();
+    }
+    for (const f of failures) print({ event: 'error', message: f.reason });
+    if (!keep && messages.length > 0) await client.deleteOfflineMessages(messages.map((m) => m.id));
+  } catch (err) {
+    if (!(err instanceof MsnpError)) throw err;
+    print({ event: 'error', message: `Offline messages: ${err.message}` });
+  }
+}
+
+/** Stores `text` as an offline message (MSNP13+) and prints whether the service took it. */
+async function sendOffline(client: MessengerClient, to: string, text: string): Promise<boolean> {
+  try {
+    await client.sendOfflineMessage(to, text);
+  } catch (err) {
+    if (!(err instanceof MsnpError)) throw err;
+    print({ event: 'sent', to, delivered: false, reason: err.message });
+    return false;
+  }
+  print({ event: 'sent', to, delivered: 'offline-message' });
+  return true;
+}
+
+/**
+ * Sends one text and prints whether every part of it was delivered. A contact shown offline once
+ * the initial presence is known gets an offline message where the dialect has them (as WLM did).
+ */
 async function sendText(client: MessengerClient, to: string, text: string): Promise<boolean> {
+  if (client.supportsOfflineMessages && client.getContact(to.toLowerCase())?.status === 'FLN') {
+    return sendOffline(client, to, text);
+  }
   const conversations = client.conversations;
   const outcomes = new Map<string, string | undefined>();
   let settled: (() => void) | undefined;

@@ -33,7 +33,7 @@ async function emptyMailbox(email: string, dialect: number): Promise<void> {
   await c.signOut();
 }
 
-describe.each([15, 18])('MSNP%i offline messages', (dialect) => {
+describe.each([13, 15, 18])('MSNP%i offline messages', (dialect) => {
   it('stores messages for an offline contact and delivers them in order at their next sign-in', async () => {
     const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
     await alice.signIn();
@@ -143,7 +143,10 @@ describe.each([15, 18])('MSNP%i offline messages', (dialect) => {
     await alice.signOut();
     await emptyMailbox('carol@example.com', dialect);
   });
+});
 
+// SSO tokens can be asked for again; the Passport 1.4 ticket of MSNP13/14 is the sign-in's own.
+describe.each([15, 18])('MSNP%i offline messages with SSO tokens', (dialect) => {
   it('renews an expired ticket once and goes on', async () => {
     const alice = clientFor(server, 'alice@example.com', { protocols: [dialect] });
     await alice.signIn();
@@ -168,5 +171,31 @@ describe('below MSNP13', () => {
     expect((await failure(alice.sendOfflineMessage('bob@example.com', 'hi'))).kind).toBe('state');
     expect((await failure(alice.fetchOfflineMessages())).kind).toBe('state');
     expect(alice.pendingOfflineMessages()).toEqual([]);
+  });
+});
+
+describe('more than 25 waiting', () => {
+  it('lists them with GetMetadata and announces them after the contact list', async () => {
+    const big = await startServer({ accounts: ACCOUNTS, challenges: false });
+    try {
+      const alice = clientFor(big, 'alice@example.com', { protocols: [18] });
+      await alice.signIn();
+      const texts = Array.from({ length: 27 }, (_, i) => `message ${i + 1}`);
+      for (const text of texts) await alice.sendOfflineMessage('bob@example.com', text);
+      const bob = clientFor(big, 'bob@example.com', { protocols: [18] });
+      const seen = record(bob);
+      const announced = waitFor(bob, 'offline-messages');
+      await bob.signIn();
+      const { messages, atSignIn } = await announced;
+      expect(seen).toEqual(['signed-in', 'contact-list', 'offline-messages']);
+      expect([atSignIn, messages.length]).toEqual([true, 27]);
+      const fetched = await bob.fetchOfflineMessages();
+      expect(fetched.messages.map((m) => m.text)).toEqual(texts);
+      await bob.deleteOfflineMessages(messages.map((m) => m.id));
+      expect(bob.pendingOfflineMessages()).toEqual([]);
+    } finally {
+      await signOutAll();
+      await big.close();
+    }
   });
 });

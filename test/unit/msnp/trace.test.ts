@@ -70,6 +70,23 @@ describe('maskText', () => {
     expect(masked).toContain('<wsse:BinarySecurityToken Id="Compact1">***</wsse:BinarySecurityToken>');
   });
 
+  it('masks the offline-message tickets', () => {
+    const rsi =
+      '<soap:Header><PassportCookie xmlns="http://www.hotmail.msn.com/ws/2004/09/oim/rsi"><t>5b254762d00f089ca981Y6</t>' +
+      '<p>pSecret</p></PassportCookie></soap:Header><soap:Body><GetMessage><messageId>8B3241DA</messageId></GetMessage>';
+    const masked = maskText(rsi);
+    for (const secret of ['5b254762d00f089ca981Y6', 'pSecret']) expect(masked).not.toContain(secret);
+    expect(masked).toContain('<t>***</t><p>***</p></PassportCookie>');
+    expect(masked).toContain('<messageId>8B3241DA</messageId>');
+    const store2 = maskText(
+      '<Ticket passport="t=EwCoAQAA&amp;p=xyz" appid="PROD0119GSJUC$18" lockkey="844559b18ac25f3affb9281fd729203c"/>',
+    );
+    expect(store2).not.toMatch(/EwCoAQAA|xyz/);
+    expect(store2).toContain('appid="PROD0119GSJUC$18"');
+    // Outside a PassportCookie, <t> and <p> are not secrets.
+    expect(maskText('<p>hello</p>')).toBe('<p>hello</p>');
+  });
+
   it('leaves chat text alone', () => {
     const chat =
       'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nX-MMS-IM-Format: FN=Arial\r\n\r\nsee you at 5';

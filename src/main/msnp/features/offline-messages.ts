@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { challengeResponse, productKeyFor } from '../challenge';
 import type { Frame } from '../codec';
 import type { ClientContext, SoapAccess } from '../context';
+import type { Dialect } from '../dialects';
 import { MsnpError, asMsnpError } from '../errors';
 import type { OfflineMessage, OfflineMessageFailure, OfflineMessageNotice } from '../events';
 import { decodeOfflineMessage, parseMimeText, type DecodedOfflineMessage } from '../mime';
@@ -173,8 +174,7 @@ export class OfflineMessages {
 
   /** Store2 for one message: the lock-key challenge answered once, a refused ticket renewed once. */
   private async store(to: string, text: string): Promise<void> {
-    const soap = this.soapAccess();
-    const { dialect } = this.ctx.session();
+    const { soap, dialect } = this.soapAccess();
     const generation = this.generation;
     const run = this.runs.get(to) ?? { id: `{${randomUUID().toUpperCase()}}`, next: 1 };
     const sequence = run.next;
@@ -226,7 +226,7 @@ export class OfflineMessages {
   }
 
   /** The SOAP access of an online session whose dialect has offline messages. */
-  private soapAccess(): SoapAccess {
+  private soapAccess(): { soap: SoapAccess; dialect: Dialect } {
     if (this.ctx.phase !== 'online') throw new MsnpError('state', 'Not signed in');
     const dialect = this.ctx.dialect;
     if (!dialect?.capabilities.offlineMessages) {
@@ -237,7 +237,7 @@ export class OfflineMessages {
     }
     const soap = this.ctx.soap;
     if (!soap) throw new MsnpError('state', 'This session has no ticket for the offline-message service');
-    return soap;
+    return { soap, dialect };
   }
 
   /** One RSI call with the web ticket, renewed once when the service says it expired. */
@@ -292,7 +292,7 @@ export class OfflineMessages {
 
   private onMailData(value: string | undefined, atSignIn: boolean): void {
     if (value === undefined) {
-      // MSNP11/12-style empty notices carry no Mail-Data; at 13+ the sign-in one must.
+      // A sign-in notice in the older form (mailbox counts only): no offline message waits.
       if (atSignIn) this.initialRead([]);
       return;
     }
@@ -391,10 +391,7 @@ export class OfflineMessages {
 
   private report(err: unknown, context = 'An offline-message notice could not be read'): void {
     const error = asMsnpError(err);
-    this.ctx.emit(
-      'error',
-      new MsnpError(error.kind === 'state' ? 'state' : 'protocol', `${context}: ${error.message}`, { cause: err }),
-    );
+    this.ctx.emit('error', new MsnpError(error.kind, `${context}: ${error.message}`, { cause: err }));
   }
 }
 

@@ -60,6 +60,10 @@ const SECRET_MIME_HEADERS =
 const SECRET_XML =
   /<((?:[\w-]+:)?(?:Password|BinarySecurityToken|BinarySecret|TicketToken|Ticket|PassportTicket|ProofToken|Nonce|Signature|CipherValue|SignatureValue))(\s[^>]*)?>[\s\S]*?<\/\1>/g;
 
+/** The RSI PassportCookie (offline-message retrieval): the ticket's halves as `<t>` and `<p>`. */
+const PASSPORT_COOKIE = /(<(?:[\w-]+:)?PassportCookie\b[^>]*>)([\s\S]*?)(<\/(?:[\w-]+:)?PassportCookie>)/g;
+const COOKIE_PART = /<((?:[\w-]+:)?[tp])(\s[^>]*)?>[\s\S]*?<\/\1>/g;
+
 const TICKET_PAIRS = /\b(t|p|MSPAuth|MSPProf|ticket)=([^&\s;,"'<]+)/g;
 
 /** Masks cookie and ticket headers, SOAP secrets and `t=…&p=…` tickets in a text payload. */
@@ -83,6 +87,11 @@ export function maskText(text: string): string {
   return out
     .join('')
     .replace(SECRET_XML, (_m, tag: string, attrs?: string) => `<${tag}${attrs ?? ''}>${MASK}</${tag}>`)
+    .replace(
+      PASSPORT_COOKIE,
+      (_m, open: string, inner: string, close: string) =>
+        `${open}${inner.replace(COOKIE_PART, (_p, tag: string, attrs?: string) => `<${tag}${attrs ?? ''}>${MASK}</${tag}>`)}${close}`,
+    )
     .replace(TICKET_PAIRS, (_m, key: string) => `${key}=${MASK}`);
 }
 
