@@ -6,6 +6,7 @@
 // options, wires the modules together and keeps the public API and events. Electron-free; the
 // app layer and the CLI drive it through its methods and typed events.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   SettableStatus,
   type Contact,
@@ -19,7 +20,8 @@ import { ClientContext, type Emit } from './context';
 import { ConversationManager } from './conversation';
 import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
-import type { MessengerEvents, SwitchboardTicket } from './events';
+import type { MessengerEvents, Place, SwitchboardTicket } from './events';
+import { Places } from './features/places';
 import { Presence } from './features/presence';
 import { Privacy } from './features/privacy';
 import { Profile } from './features/profile';
@@ -27,12 +29,13 @@ import { Roster } from './features/roster';
 import { SwitchboardRequests } from './features/switchboard-requests';
 import type { KeepAliveOptions } from './keepalive';
 import { Lifecycle } from './lifecycle';
+import { MAX_PLACE_NAME } from './lists';
 import { DEFAULT_DIALECTS, LEGACY_DIALECTS, SUPPORTED_DIALECTS } from './modules';
 import type { DaLoginCache } from './passport';
 import type { BackoffOptions } from './reconnect';
 import type { Transport } from './transport';
 
-export type { MessengerEvents, SwitchboardInvitation, SwitchboardTicket } from './events';
+export type { MessengerEvents, Place, SwitchboardInvitation, SwitchboardTicket } from './events';
 export { outcomeOf, signInFailureReason } from './lifecycle';
 
 export interface MessengerClientOptions {
@@ -75,6 +78,11 @@ export interface MessengerClientOptions {
    * made for this client.
    */
   readonly machineGuid?: string;
+  /**
+   * What this place is called in the account's other places' "signed in at" list (MSNP16+).
+   * Default: the computer's host name.
+   */
+  readonly placeName?: string;
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
@@ -107,6 +115,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   private readonly privacyOps: Privacy;
   private readonly roster: Roster;
   private readonly switchboards: SwitchboardRequests;
+  private readonly placeList: Places;
   /** This account's conversations (switchboard sessions); they all end whenever the session does. */
   readonly conversations: ConversationManager;
 
@@ -125,22 +134,34 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     if (options.machineGuid !== undefined && !MACHINE_GUID.test(options.machineGuid)) {
       throw new MsnpError('invalid', `Not a machine GUID: ${options.machineGuid}`);
     }
+    const placeName = (options.placeName ?? (hostname() || 'Computer')).trim();
+    // Control characters would not survive the XML, and the other places show the name as text.
+    // eslint-disable-next-line no-control-regex
+    if (placeName === '' || placeName.length > MAX_PLACE_NAME || /[\u0000-\u001f\u007f]/.test(placeName)) {
+      throw new MsnpError('invalid', `A place name must be 1 to ${MAX_PLACE_NAME} printable characters`);
+    }
     if (options.status !== undefined && !SettableStatus.options.includes(options.status)) {
       throw new MsnpError('invalid', `Not a status: ${String(options.status)}`);
     }
     const email = options.email.trim().toLowerCase();
     const emit: Emit = (event, payload) => this.emit(event, payload);
     this.ctx = new ClientContext(email, emit);
+    const machineGuid = options.machineGuid ?? `{${randomUUID().toUpperCase()}}`;
+    this.placeList = new Places(this.ctx, machineGuid, (from) => {
+      const where = from?.name ? ` at ${from.name}` : '';
+      void this.lifecycle.signOut('signed-in-elsewhere', `You were signed out from your other place${where}`);
+    });
     this.profileOps = new Profile(this.ctx, {
       ...(options.status === undefined ? {} : { status: options.status }),
       ...(options.personalMessage === undefined ? {} : { personalMessage: options.personalMessage }),
       clientId: options.clientId ?? 0,
       ...(options.msnObject === undefined ? {} : { msnObject: options.msnObject }),
+      place: { machineGuid, name: placeName },
     });
     this.privacyOps = new Privacy(this.ctx);
     this.roster = new Roster(this.ctx);
     this.switchboards = new SwitchboardRequests(this.ctx);
-    const presence = new Presence(this.ctx);
+    const presence = new Presence(this.ctx, this.placeList);
     this.lifecycle = new Lifecycle(
       this.ctx,
       {
@@ -155,9 +176,9 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         ...(options.daLoginCache === undefined ? {} : { daLoginCache: options.daLoginCache }),
         ...(options.pipelining === undefined ? {} : { pipelining: options.pipelining }),
         ...(options.transport === undefined ? {} : { transport: options.transport }),
-        machineGuid: options.machineGuid ?? `{${randomUUID().toUpperCase()}}`,
+        machineGuid,
       },
-      { profile: this.profileOps, presence },
+      { profile: this.profileOps, presence, places: this.placeList },
     );
     this.conversations = new ConversationManager({
       email,
@@ -213,6 +234,23 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
 
   getContact(email: string): Contact | undefined {
     return this.ctx.model.get(email);
+  }
+
+  /**
+   * The other places where this account is signed in right now (MSNP16+), as the server last
+   * listed them; the `places` event reports changes. Empty in older dialects.
+   */
+  get places(): Place[] {
+    return [...this.placeList.others];
+  }
+
+  /**
+   * Signs the account out everywhere else (MSNP16+): asks each other place to sign out
+   * (`UUN <email>;{guid} 4` with `goawyplzthxbye`) and resolves with how many were asked once
+   * the server has taken every request. The places leave on their own, and `places` follows.
+   */
+  signOutElsewhere(): Promise<number> {
+    return this.placeList.signOutOthers();
   }
 
   /** Signs in; resolves once online. Rejects with an `MsnpError` (`auth` for refused credentials). */

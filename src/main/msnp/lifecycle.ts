@@ -10,6 +10,7 @@ import { ContactList } from './contact-list';
 import type { ClientContext, SoapAccess } from './context';
 import { dialectOf } from './dialects';
 import { MsnpError, asMsnpError, serverError } from './errors';
+import type { Places } from './features/places';
 import type { Presence } from './features/presence';
 import type { Profile } from './features/profile';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
@@ -50,7 +51,7 @@ export class Lifecycle {
   constructor(
     private readonly ctx: ClientContext,
     private readonly options: LifecycleOptions,
-    private readonly features: { readonly profile: Profile; readonly presence: Presence },
+    private readonly features: { readonly profile: Profile; readonly presence: Presence; readonly places: Places },
   ) {
     this.reconnector =
       options.reconnect === false
@@ -97,7 +98,11 @@ export class Lifecycle {
     }
   }
 
-  async signOut(): Promise<void> {
+  /**
+   * Signs out (`OUT`), by the user's choice unless `reason` says otherwise (another place of the
+   * account asked this one to leave).
+   */
+  async signOut(reason: SignOutReason = 'user', message = 'Signed out'): Promise<void> {
     if (this.ctx.phase === 'signed-out') return;
     this.abort?.abort();
     this.reconnector?.cancel();
@@ -110,7 +115,7 @@ export class Lifecycle {
       await closed;
       clearTimeout(timer);
     }
-    this.finish('user', 'Signed out');
+    this.finish(reason, message);
   }
 
   private async establish(signal: AbortSignal, reconnecting: boolean): Promise<void> {
@@ -177,6 +182,7 @@ export class Lifecycle {
     if (signal.aborted) throw cancelled();
     this.setPhase('online');
     this.features.presence.announce(reconnecting);
+    this.features.places.announce();
   }
 
   /** Takes over the connection the moment `USR OK` arrives. */
@@ -188,6 +194,7 @@ export class Lifecycle {
     ctx.soap = soap;
     ctx.model = new ContactList(session.email, session.displayName ?? session.email);
     this.features.profile.seed(ctx.model);
+    this.features.places.reset();
     ctx.announced = false;
     this.detach = [
       connection.on('frame', (frame) => ctx.route(frame)),
@@ -279,6 +286,7 @@ export class Lifecycle {
     if (this.ctx.phase === 'signed-out') return;
     this.reconnector?.cancel();
     this.teardown();
+    this.features.places.reset();
     this.setPhase('signed-out');
     this.ctx.emit('signed-out', { reason, message });
   }

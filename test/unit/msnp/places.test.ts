@@ -1,0 +1,66 @@
+// Multiple places (MSNP16+): reading the account's own UBX into places, and what a place sends
+// about itself (UUX) and to sign another out (UUN).
+import { describe, expect, it } from 'vitest';
+import { encodeCommand } from '../../../src/main/msnp/codec';
+import { SIGN_OUT_PAYLOAD, signOutPlaceCommand } from '../../../src/main/msnp/features/places';
+import {
+  MAX_PLACE_NAME,
+  parseEndpoints,
+  personalMessagePayload,
+  privateEndpointPayload,
+} from '../../../src/main/msnp/lists';
+
+const LAPTOP = '{e2e33006-1111-4c58-9d4d-2a5a8e3c0b11}';
+const DESKTOP = '{8a9ff87f-2222-4c58-9d4d-2a5a8e3c0b11}';
+
+describe('the own UBX', () => {
+  it('lists every place, with the private data of each matched by id in any case', () => {
+    const ubx =
+      '<Data><PSM>hi</PSM><CurrentMedia></CurrentMedia><MachineGuid>{E2E33006-…}</MachineGuid><SignatureSound></SignatureSound>' +
+      `<EndpointData id="${LAPTOP}"><Capabilities>2788999212:48</Capabilities></EndpointData>` +
+      `<EndpointData id="${DESKTOP}"><Capabilities>2788999212:48</Capabilities></EndpointData>` +
+      `<PrivateEndpointData id="${LAPTOP.toUpperCase()}"><EpName>Laptop</EpName><ClientType>1</ClientType><State>NLN</State></PrivateEndpointData>` +
+      `<PrivateEndpointData id="${DESKTOP}"><EpName>Tom &#x26; Jerry&#x3C;3 &#x3D;&#x5C;</EpName><Idle>true</Idle><ClientType>1</ClientType><State>AWY</State></PrivateEndpointData></Data>`;
+    expect(parseEndpoints(Buffer.from(ubx))).toEqual([
+      { id: LAPTOP, name: 'Laptop', state: 'NLN' },
+      { id: DESKTOP, name: 'Tom & Jerry<3 =\\', state: 'AWY' },
+    ]);
+  });
+
+  it('keeps places without private data, skips bad ids and reads unknown states as online', () => {
+    const ubx =
+      `<Data><EndpointData id="${LAPTOP}"/><EndpointData id="not-a-guid"><Capabilities>0:0</Capabilities></EndpointData>` +
+      `<PrivateEndpointData id="${DESKTOP}"><EpName>${'x'.repeat(300)}</EpName><State>XYZ</State></PrivateEndpointData></Data>`;
+    expect(parseEndpoints(Buffer.from(ubx))).toEqual([
+      { id: LAPTOP, name: '', state: 'NLN' },
+      { id: DESKTOP, name: 'x'.repeat(MAX_PLACE_NAME), state: 'NLN' },
+    ]);
+    expect(parseEndpoints(undefined)).toEqual([]);
+    expect(parseEndpoints(Buffer.from('<Data><PSM>no places</PSM></Data>'))).toEqual([]);
+    // Escargot's raw `<` in text (MSNP13–15) makes the XML invalid; the places still read.
+    expect(
+      parseEndpoints(Buffer.from(`<Data><PSM>a <3</PSM><EndpointData id="${LAPTOP}"></EndpointData></Data>`)),
+    ).toEqual([{ id: LAPTOP, name: '', state: 'NLN' }]);
+  });
+});
+
+describe('what a place sends', () => {
+  it('UUX: the personal message with the machine GUID, and the place name and status on their own', () => {
+    expect(personalMessagePayload('at work', '{7C3A1F21-0000-4C58-9D4D-2A5A8E3C0B11}')).toBe(
+      '<Data><PSM>at work</PSM><CurrentMedia></CurrentMedia><MachineGuid>{7C3A1F21-0000-4C58-9D4D-2A5A8E3C0B11}</MachineGuid></Data>',
+    );
+    expect(privateEndpointPayload({ name: "Tom's <PC> & co", status: 'BSY' })).toBe(
+      '<PrivateEndpointData><EpName>Tom&apos;s &lt;PC&gt; &amp; co</EpName><Idle>false</Idle>' +
+        '<ClientType>1</ClientType><State>BSY</State></PrivateEndpointData>',
+    );
+    expect(privateEndpointPayload({ name: 'Laptop', status: 'IDL' })).toContain('<Idle>true</Idle>');
+  });
+
+  it('UUN: type 4 with goawyplzthxbye to the other place of the same account', () => {
+    const { name, params, payload } = signOutPlaceCommand('alice@example.com', LAPTOP);
+    expect(payload).toBe(SIGN_OUT_PAYLOAD);
+    expect(encodeCommand(name, ['8', ...params], payload).toString('latin1')).toBe(
+      `UUN 8 alice@example.com;${LAPTOP} 4 14\r\ngoawyplzthxbye`,
+    );
+  });
+});
