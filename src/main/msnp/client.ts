@@ -94,8 +94,9 @@ const MACHINE_GUID = /^\{[0-9A-F]{8}-(?:[0-9A-F]{4}-){3}[0-9A-F]{12}\}$/i;
  * Lifecycle: `signIn()` resolves once online (phases `connecting` → `authenticating` →
  * `syncing` → `online`) and emits `signed-in`, `contact-list`, then `presence` for each contact
  * already online. After an unexpected loss it emits `session-ended` and reconnects (phase
- * `reconnecting`), restoring status and personal message; `OUT OTH` (signed in elsewhere) and
- * refused credentials end it with `signed-out` instead. `signOut()` ends it on purpose.
+ * `reconnecting`), restoring status and personal message; `OUT OTH` (signed in elsewhere),
+ * another place of the account signing this one out (MSNP16+) and refused credentials end it
+ * with `signed-out` instead. `signOut()` ends it on purpose.
  *
  * Every operation resolves once the server confirms it and rejects with an `MsnpError`
  * (`kind` `server` with the numeric `code`, `timeout`, `state` when not signed in, …).

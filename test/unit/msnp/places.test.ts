@@ -2,7 +2,10 @@
 // about itself (UUX) and to sign another out (UUN).
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../src/main/msnp/codec';
-import { SIGN_OUT_PAYLOAD, signOutPlaceCommand } from '../../../src/main/msnp/features/places';
+import { ClientContext } from '../../../src/main/msnp/context';
+import { dialectOf } from '../../../src/main/msnp/dialects';
+import type { Place } from '../../../src/main/msnp/events';
+import { Places, SIGN_OUT_PAYLOAD, signOutPlaceCommand } from '../../../src/main/msnp/features/places';
 import {
   MAX_PLACE_NAME,
   parseEndpoints,
@@ -62,5 +65,58 @@ describe('what a place sends', () => {
     expect(encodeCommand(name, ['8', ...params], payload).toString('latin1')).toBe(
       `UUN 8 alice@example.com;${LAPTOP} 4 14\r\ngoawyplzthxbye`,
     );
+  });
+});
+
+describe('the places of a session', () => {
+  function session(dialect: number): { ctx: ClientContext; places: Places; reported: Place[][]; asked: unknown[] } {
+    const reported: Place[][] = [];
+    const asked: unknown[] = [];
+    const ctx = new ClientContext('alice@example.com', (event, payload) => {
+      if (event === 'places') reported.push(payload as Place[]);
+    });
+    ctx.dialect = dialectOf(dialect);
+    const places = new Places(ctx, LAPTOP.toUpperCase(), (from) => asked.push(from));
+    return { ctx, places, reported, asked };
+  }
+  const ubx = (...guids: string[]): Buffer =>
+    Buffer.from(
+      `<Data>${guids.map((g) => `<PrivateEndpointData id="${g}"><EpName>${g === DESKTOP ? 'Desktop' : 'Laptop'}</EpName></PrivateEndpointData>`).join('')}</Data>`,
+    );
+
+  it('keeps the places other than this one, and reports changes once announced', () => {
+    const { ctx, places, reported } = session(18);
+    places.ownData(ubx(LAPTOP, DESKTOP));
+    expect(places.others).toEqual([{ id: DESKTOP, name: 'Desktop', state: 'NLN' }]);
+    expect(reported).toEqual([]);
+    ctx.announced = true;
+    places.announce();
+    places.ownData(ubx(LAPTOP, DESKTOP));
+    places.ownData(ubx(LAPTOP));
+    expect(reported).toEqual([[{ id: DESKTOP, name: 'Desktop', state: 'NLN' }], []]);
+    places.reset();
+    expect(places.others).toEqual([]);
+  });
+
+  it('leaves only when its own account asks with the sign-out type and payload', () => {
+    const { ctx, places, asked } = session(18);
+    places.ownData(ubx(LAPTOP, DESKTOP));
+    const ubn = (handle: string, type: string, text: string): void =>
+      ctx.route({ name: 'UBN', params: [handle, type, String(text.length)], payload: Buffer.from(text) });
+    ubn(`bob@example.com;${DESKTOP}`, '4', SIGN_OUT_PAYLOAD);
+    ubn(`alice@example.com;${DESKTOP}`, '3', SIGN_OUT_PAYLOAD);
+    ubn(`alice@example.com;${DESKTOP}`, '4', 'please');
+    expect(asked).toEqual([]);
+    ubn(`1:Alice@Example.com;${DESKTOP.toUpperCase()}`, '4', SIGN_OUT_PAYLOAD);
+    ubn('alice@example.com', '4', SIGN_OUT_PAYLOAD);
+    expect(asked).toEqual([{ id: DESKTOP, name: 'Desktop', state: 'NLN' }, undefined]);
+  });
+
+  it('has nothing to do with places below MSNP16', () => {
+    const { ctx, places, asked } = session(15);
+    places.ownData(ubx(LAPTOP, DESKTOP));
+    ctx.route({ name: 'UBN', params: ['alice@example.com', '4', '14'], payload: Buffer.from(SIGN_OUT_PAYLOAD) });
+    expect(places.others).toEqual([]);
+    expect(asked).toEqual([]);
   });
 });
