@@ -1,6 +1,7 @@
 // One account signed in at two places (MSNP16–18) against the reference server: each lists the
 // other, signing out the other places ends that one (and only that one), and a second sign-in
 // with the same machine GUID replaces the first.
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessengerClient, Place } from '../../src/main/msnp/client';
 import { startServer, type RunningServer } from '../server/index';
@@ -77,6 +78,19 @@ describe.each([16, 18])('MSNP%i with two places', (dialect) => {
     expect(desktop.state).toBe('online');
     // Nothing left to sign out.
     expect(await desktop.signOutElsewhere()).toBe(0);
+  });
+
+  it('names a place after its computer unless told otherwise, and refuses names that cannot be sent', async () => {
+    const laptop = clientFor(server, 'alice@example.com', { protocols: [dialect], machineGuid: LAPTOP });
+    await laptop.signIn();
+    const desktop = place(DESKTOP, 'Desktop');
+    await desktop.signIn();
+    expect((await placesOf(desktop, (p) => p[0]?.name !== undefined && p[0].name !== ''))[0]?.name).toBe(
+      hostname().trim().slice(0, 128) || 'Computer',
+    );
+    for (const placeName of ['', '  ', 'x'.repeat(129), 'tab\there']) {
+      expect(() => place(LAPTOP, placeName)).toThrow(/place name/);
+    }
   });
 
   it('replaces the older sign-in on the same machine with OUT OTH', async () => {

@@ -135,7 +135,8 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     if (options.machineGuid !== undefined && !MACHINE_GUID.test(options.machineGuid)) {
       throw new MsnpError('invalid', `Not a machine GUID: ${options.machineGuid}`);
     }
-    const placeName = (options.placeName ?? (hostname() || 'Computer')).trim();
+    // The host name is whatever the system says: cut to fit rather than refused.
+    const placeName = (options.placeName ?? (hostname().trim().slice(0, MAX_PLACE_NAME) || 'Computer')).trim();
     // Control characters would not survive the XML, and the other places show the name as text.
     // eslint-disable-next-line no-control-regex
     if (placeName === '' || placeName.length > MAX_PLACE_NAME || /[\u0000-\u001f\u007f]/.test(placeName)) {
