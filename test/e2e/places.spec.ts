@@ -47,6 +47,7 @@ test('"You are signed in at 1 other place": signing it out from the contact list
       'aria-disabled',
       'true',
     );
+    await msn.screenshot(page, 'places-file-menu');
     await page.keyboard.press('Escape');
 
     await notice.getByRole('button', { name: 'Sign out of all other places' }).click();
