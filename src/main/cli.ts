@@ -50,11 +50,16 @@ Options:
   --send-file EMAIL:PATH      send the file at PATH to EMAIL (repeatable)
   --accept-files DIR          accept every incoming file into DIR (with --stay)
   --decline-files             decline every incoming file
+  --machine-guid {GUID}       this installation's GUID (MSNP16+, where an account can be signed
+                              in at several places; default: a new one for each run)
+  --place-name NAME           what the account's other places call this one (default: host name)
+  --sign-out-elsewhere        sign the account out at every other place (MSNP16+)
   --help                      show this text
 
 Prints one JSON object per line. Exit codes: 0 success, 1 sign-in refused, 2 usage error,
 3 network, proxy or protocol failure, 4 a message was not delivered, fewer messages arrived than
-awaited, or a picture, a file sent or a file received failed.`;
+awaited, a picture, a file sent or a file received failed, or the other places could not be
+signed out.`;
 
 const EXIT_OK = 0;
 const EXIT_REFUSED = 1;
@@ -70,6 +75,7 @@ interface CliOptions {
   readonly send?: { readonly to: string; readonly text: string };
   readonly waitMessages?: number;
   readonly keepOfflineMessages: boolean;
+  readonly signOutElsewhere: boolean;
   readonly p2p: P2PCliOptions;
   readonly trace?: WireTrace;
 }
@@ -102,6 +108,9 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         'send-file': { type: 'string', multiple: true },
         'accept-files': { type: 'string' },
         'decline-files': { type: 'boolean' },
+        'machine-guid': { type: 'string' },
+        'place-name': { type: 'string' },
+        'sign-out-elsewhere': { type: 'boolean' },
         proxy: { type: 'string' },
         gateway: { type: 'boolean' },
         'gateway-url': { type: 'string' },
@@ -198,6 +207,7 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       : { send: { to: values['send-to'], text: values.text } }),
     ...(waitMessages === undefined ? {} : { waitMessages }),
     keepOfflineMessages: values['keep-offline-messages'] ?? false,
+    signOutElsewhere: values['sign-out-elsewhere'] ?? false,
     client: {
       server: serverConfig,
       transport,
@@ -205,6 +215,8 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       password,
       ...(protocols === undefined ? {} : { protocols }),
       ...(status === undefined ? {} : { status: status as SettableStatus }),
+      ...(values['machine-guid'] === undefined ? {} : { machineGuid: values['machine-guid'] }),
+      ...(values['place-name'] === undefined ? {} : { placeName: values['place-name'] }),
       // A checking tool reports a lost connection instead of hiding it behind reconnection.
       reconnect: false,
       // Pictures, emoticons and files over MSNP2P are implemented, nothing else.
@@ -307,6 +319,16 @@ async function main(): Promise<number> {
       ...(c.personalMessage === '' ? {} : { personalMessage: c.personalMessage }),
     }),
   );
+  // The other places at sign-in, one line each like the contacts; later, the whole list on each change.
+  let placesAnnounced = false;
+  client.on('places', (places) => {
+    if (placesAnnounced) {
+      print({ event: 'places', places });
+      return;
+    }
+    placesAnnounced = true;
+    for (const place of places) print({ event: 'place', ...place });
+  });
   client.on('added-you', ({ email, displayName }) => print({ event: 'added-you', email, displayName }));
   client.on('error', (err) =>
     print({
@@ -349,6 +371,11 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => resolve(EXIT_OK));
   });
   let outcome = EXIT_OK;
+  if (options.signOutElsewhere) {
+    const done = await Promise.race([signOutElsewhere(client), endedEarly]);
+    if (typeof done === 'number') return done;
+    if (!done) outcome = EXIT_INCOMPLETE;
+  }
   if (options.send) {
     const delivered = await Promise.race([sendText(client, options.send.to, options.send.text), endedEarly]);
     if (typeof delivered === 'number') return delivered;
@@ -381,6 +408,18 @@ async function main(): Promise<number> {
   await client.signOut();
   if (p2p.failed && code === EXIT_OK) return EXIT_INCOMPLETE;
   return code === EXIT_OK ? outcome : code;
+}
+
+/** Signs the account out at its other places and prints how many were asked to leave. */
+async function signOutElsewhere(client: MessengerClient): Promise<boolean> {
+  try {
+    print({ event: 'signed-out-elsewhere', places: await client.signOutElsewhere() });
+    return true;
+  } catch (err) {
+    if (!(err instanceof MsnpError)) throw err;
+    print({ event: 'error', ...(err.code === undefined ? {} : { code: err.code }), message: err.message });
+    return false;
+  }
 }
 
 /**

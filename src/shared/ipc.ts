@@ -22,6 +22,7 @@ import {
   SessionPhase,
   SettableStatus,
   SignOutReason,
+  Status,
   TextFormat,
   Transfer,
   DeclaredEmoticons,
@@ -68,8 +69,19 @@ const ProxyWithUser = z
   })
   .strict();
 
+/** Another place where the account is signed in (MSNP16+); its name is another client's text. */
+export const Place = z.object({
+  id: z.string().regex(/^\{[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}$/i),
+  name: z.string().max(128),
+  state: Status,
+});
+export type Place = z.infer<typeof Place>;
+const Places = z.array(Place).max(1000);
+
 const SessionSnapshot = z.object({
   phase: SessionPhase,
+  /** The account's other places (MSNP16+); absent before the server listed any. */
+  places: Places.optional(),
   protocol: z.string().optional(),
   profile: Profile.optional(),
   contacts: z.array(Contact),
@@ -130,6 +142,8 @@ export const commands = {
   'account:sign-out': { input: Empty, output: Void },
   'account:forget': { input: z.object({ email: Email }).strict(), output: Void },
   'session:snapshot': { input: Empty, output: SessionSnapshot },
+  /** Signs the account out at its other places (MSNP16+); `places`: how many were asked to leave. */
+  'session:sign-out-elsewhere': { input: Empty, output: z.object({ places: z.number().int().nonnegative() }) },
   'presence:set-status': { input: z.object({ status: SettableStatus }).strict(), output: Void },
   'profile:set-display-name': { input: z.object({ displayName: DisplayName }).strict(), output: Void },
   'profile:set-personal-message': { input: z.object({ text: PersonalMessage }).strict(), output: Void },
@@ -279,6 +293,8 @@ export const events = {
   'session:signed-out': z.object({ reason: SignOutReason, message: z.string() }),
   /** A failure worth telling the user about that did not end the session. */
   'session:error': z.object({ code: z.number().int().optional(), message: z.string() }),
+  /** The account's other places changed (MSNP16+): the whole list, empty when there are none. */
+  'session:places': z.object({ places: Places }),
   'profile:changed': Profile,
   'privacy:changed': Privacy,
   /** Whole contact list, after sign-in. */

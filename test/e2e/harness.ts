@@ -6,7 +6,7 @@ import { test as base, expect, type BrowserContext, type Page } from '@playwrigh
 import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/ipc';
 import type { ServerPreset } from '../../src/shared/schemas';
 import { startServer, type AccountSpec, type RunningServer } from '../server';
-import { startBridge, type Bridge } from './bridge/bridge';
+import { startBridge, type Bridge, type BridgeOptions } from './bridge/bridge';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
 
@@ -83,7 +83,8 @@ export class User {
 
 export interface Harness {
   server(accounts: AccountSpec[], options?: { latencyMs?: number }): Promise<RunningServer>;
-  user(server: RunningServer, account: AccountSpec): Promise<User>;
+  /** `engine`: e.g. the dialects this user's app offers. */
+  user(server: RunningServer, account: AccountSpec, options?: Pick<BridgeOptions, 'engine'>): Promise<User>;
   screenshot(page: Page, name: string): Promise<void>;
 }
 
@@ -97,8 +98,8 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => server.close());
         return server;
       },
-      user: async (server, account) => {
-        const bridge = await startBridge({ presets: [presetFor(server)] });
+      user: async (server, account, options = {}) => {
+        const bridge = await startBridge({ ...options, presets: [presetFor(server)] });
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
         cleanups.push(() => context.close());

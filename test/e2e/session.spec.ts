@@ -77,7 +77,7 @@ test('remembers the password, signs in with it, and forgets it from Options', as
   await expect(page.getByRole('button', { name: 'Status: Busy' })).toBeVisible();
 
   await page.getByRole('button', { name: 'File' }).click();
-  await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+  await page.getByRole('menuitem', { name: 'Sign Out', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Sign In' })).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('E-mail address:')).toHaveValue(alice.email);

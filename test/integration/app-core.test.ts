@@ -1,6 +1,6 @@
 // The services layer end to end: the app core (real engine, real settings file) signs in to the
 // reference server, and another account, driven by the engine directly, talks to it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -99,13 +99,17 @@ interface Harness {
   next<E extends EventName>(name: E, where?: (p: EventPayload<E>) => boolean): Promise<EventPayload<E>>;
 }
 
-function harness(settingsDir = mkdtempSync(join(tmpdir(), 'core-')), credentials = new MemoryCredentials()): Harness {
+function harness(
+  settingsDir = mkdtempSync(join(tmpdir(), 'core-')),
+  credentials = new MemoryCredentials(),
+  options: { dataDir?: string; protocols?: number[] } = {},
+): Harness {
   dirs.push(settingsDir);
   const settings = createSettingsStore(new Conf({ cwd: settingsDir, configName: 'settings' }));
   const windows = new RecordingWindows();
   const toasts: Toast[] = [];
   const sounds: SoundName[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'core-data-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'core-data-'));
   dirs.push(dataDir);
   const files = new RecordingFiles(dataDir);
   const core = createAppCore({
@@ -116,7 +120,7 @@ function harness(settingsDir = mkdtempSync(join(tmpdir(), 'core-')), credentials
     files,
     notifier: { show: (toast) => toasts.push(toast) },
     sounds: { play: (sound) => sounds.push(sound) },
-    engine: { reconnect: false },
+    engine: { reconnect: false, ...(options.protocols === undefined ? {} : { protocols: options.protocols }) },
   });
   cleanups.push(() => core.shutdown());
   const events: Harness['events'] = [];
@@ -304,10 +308,12 @@ describe('app core against the reference server', () => {
   });
 
   it('reports a second sign-in elsewhere', async () => {
-    const here = harness();
+    // The same installation (where several places can be signed in, only one per computer).
+    const dataDir = mkdtempSync(join(tmpdir(), 'core-data-'));
+    const here = harness(undefined, undefined, { dataDir });
     await here.call('account:sign-in', signInInput('alice'));
     const kicked = here.next('session:signed-out');
-    const there = harness();
+    const there = harness(undefined, undefined, { dataDir });
     await there.call('account:sign-in', signInInput('alice'));
     expect(await kicked).toMatchObject({ reason: 'signed-in-elsewhere' });
   });
@@ -452,5 +458,71 @@ describe('app core against the reference server', () => {
     expect(await app.call('settings:set', next)).toEqual({ ok: true, value: undefined });
     expect(await changed).toMatchObject({ autoAwayMinutes: 15 });
     expect(app.settings.preferences().autoAwayMinutes).toBe(15);
+  });
+});
+
+describe('app core with several places (MSNP18)', () => {
+  const DESKTOP = '{8A9FF87F-2222-4C58-9D4D-2A5A8E3C0B11}';
+
+  /** Alice at another place, with the engine alone. */
+  async function otherPlace(guid: string, placeName: string): Promise<MessengerClient> {
+    const [host = '', port = ''] = server.dispatch.split(':');
+    const client = new MessengerClient({
+      server: { host, port: Number(port), nexus: server.nexus, caFile: server.ca },
+      email: 'alice@example.com',
+      password: 'alice-pass-1',
+      protocols: [18],
+      machineGuid: guid,
+      placeName,
+      reconnect: false,
+    });
+    await client.signIn();
+    cleanups.push(() => client.signOut());
+    return client;
+  }
+
+  it('lists the other place, signs it out, and keeps its own GUID across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'core-data-'));
+    const app = harness(undefined, undefined, { dataDir, protocols: [18] });
+    expect(await app.call('account:sign-in', signInInput('alice'))).toEqual({ ok: true, value: undefined });
+    const guid = readFileSync(join(dataDir, 'machine-guid'), 'utf8').trim();
+    expect(guid).toMatch(/^\{[0-9A-F-]{36}\}$/);
+
+    const listed = app.next('session:places', ({ places }) => places[0]?.name === 'Desktop');
+    const desktop = await otherPlace(DESKTOP, 'Desktop');
+    expect((await listed).places).toEqual([{ id: DESKTOP.toLowerCase(), name: 'Desktop', state: 'NLN' }]);
+    expect(desktop.places.map((p) => p.id)).toEqual([guid.toLowerCase()]);
+    const snapshot = await app.call<{ places?: unknown[] }>('session:snapshot', {});
+    expect(snapshot.ok && snapshot.value.places).toHaveLength(1);
+
+    const desktopEnded = new Promise((resolve) => desktop.once('signed-out', resolve));
+    const emptied = app.next('session:places', ({ places }) => places.length === 0);
+    expect(await app.call('session:sign-out-elsewhere', {})).toEqual({ ok: true, value: { places: 1 } });
+    expect(await desktopEnded).toMatchObject({ reason: 'signed-in-elsewhere' });
+    await emptied;
+    expect((await app.call<{ phase: string }>('session:snapshot', {})).ok).toBe(true);
+    expect(app.events.filter((e) => e.name === 'session:signed-out')).toEqual([]);
+
+    // Restarted: the same installation signs in as the same place.
+    await app.core.shutdown();
+    const observer = await otherPlace(DESKTOP, 'Desktop');
+    const again = harness(undefined, undefined, { dataDir, protocols: [18] });
+    const seen = new Promise((resolve) =>
+      observer.on('places', (places) => {
+        if (places.length > 0) resolve(places.map((p) => p.id));
+      }),
+    );
+    await again.call('account:sign-in', signInInput('alice'));
+    expect(await seen).toEqual([guid.toLowerCase()]);
+    expect(readFileSync(join(dataDir, 'machine-guid'), 'utf8').trim()).toBe(guid);
+  });
+
+  it('refuses to sign out other places where the dialect has none', async () => {
+    const app = harness();
+    await app.call('account:sign-in', signInInput('alice'));
+    expect(await app.call('session:sign-out-elsewhere', {})).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/MSNP16/) },
+    });
   });
 });

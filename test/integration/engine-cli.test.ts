@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../server/index';
-import { ACCOUNTS, clientFor, passwordOf, presenceOf, signOutAll } from './engine-support';
+import { ACCOUNTS, clientFor, passwordOf, presenceOf, signOutAll, waitFor } from './engine-support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -127,5 +127,82 @@ describe('npm run cli', () => {
     const run = cli(['--server', '127.0.0.1:1', '--email', 'alice@example.com'], 'secret');
     expect(await run.exited).toBe(3);
     expect(run.lines.at(-1)).toMatchObject({ event: 'signed-out', reason: 'unreachable' });
+  });
+});
+
+describe('npm run cli with several places (MSNP16+)', () => {
+  const LAPTOP = '{E2E33006-1111-4C58-9D4D-2A5A8E3C0B11}';
+  const DESKTOP = '{8A9FF87F-2222-4C58-9D4D-2A5A8E3C0B11}';
+
+  it('prints the other places at sign-in and signs them out with --sign-out-elsewhere', async () => {
+    const laptop = clientFor(server, 'alice@example.com', {
+      protocols: [18],
+      machineGuid: LAPTOP,
+      placeName: 'Laptop',
+    });
+    await laptop.signIn();
+    const laptopEnded = waitFor(laptop, 'signed-out');
+    const run = cli(
+      [
+        ...connect(),
+        '--email',
+        'alice@example.com',
+        '--protocols',
+        'MSNP18',
+        '--machine-guid',
+        DESKTOP,
+        '--place-name',
+        'Desktop',
+        '--sign-out-elsewhere',
+      ],
+      passwordOf('alice@example.com'),
+    );
+    expect(await run.exited).toBe(0);
+    expect(run.lines.filter((l) => l['event'] === 'place')).toEqual([
+      { event: 'place', id: LAPTOP.toLowerCase(), name: 'Laptop', state: 'NLN' },
+    ]);
+    expect(run.lines).toContainEqual({ event: 'signed-out-elsewhere', places: 1 });
+    expect(run.lines.at(-1)).toEqual({ event: 'signed-out', reason: 'user', message: 'Signed out' });
+    expect(await laptopEnded).toMatchObject({ reason: 'signed-in-elsewhere' });
+  });
+
+  it('prints the list again when another place arrives while it stays', async () => {
+    const run = cli(
+      [...connect(), '--email', 'alice@example.com', '--protocols', 'MSNP16', '--machine-guid', DESKTOP, '--stay', '3'],
+      passwordOf('alice@example.com'),
+    );
+    await run.until((l) => l['event'] === 'signed-in');
+    const laptop = clientFor(server, 'alice@example.com', {
+      protocols: [16],
+      machineGuid: LAPTOP,
+      placeName: 'Laptop',
+    });
+    await laptop.signIn();
+    // The place appears as soon as it is online, and its name follows.
+    const named = (l: Line): boolean =>
+      l['event'] === 'places' && JSON.stringify(l['places']).includes('"name":"Laptop"');
+    expect(await run.until(named)).toEqual({
+      event: 'places',
+      places: [{ id: LAPTOP.toLowerCase(), name: 'Laptop', state: 'NLN' }],
+    });
+    expect(laptop.places.map((p) => p.id)).toEqual([DESKTOP.toLowerCase()]);
+    expect(await run.exited).toBe(0);
+  });
+
+  it('exits 4 when the dialect has no places to sign out, and 2 for a bad GUID or place name', async () => {
+    const old = cli(
+      [...connect(), '--email', 'alice@example.com', '--protocols', 'MSNP12', '--sign-out-elsewhere'],
+      passwordOf('alice@example.com'),
+    );
+    expect(await old.exited).toBe(4);
+    expect(old.lines).toContainEqual({ event: 'error', message: expect.stringMatching(/MSNP16/) });
+    for (const bad of [
+      ['--machine-guid', 'laptop'],
+      ['--place-name', ' '],
+    ]) {
+      const run = cli([...connect(), '--email', 'alice@example.com', ...bad], 'secret');
+      expect(await run.exited).toBe(2);
+      expect(run.lines).toEqual([{ event: 'error', message: expect.any(String) }]);
+    }
   });
 });

@@ -58,6 +58,10 @@ describe('two places of one account', () => {
       ids: [LAPTOP.toLowerCase(), DESKTOP.toLowerCase()],
       privateNames: ['Laptop', 'Desktop'],
     });
+    // Escargot leaves `<Idle>` out unless the place is idle.
+    expect(self.payload?.toString()).toContain(
+      `<PrivateEndpointData id="${DESKTOP.toLowerCase()}"><EpName>Desktop</EpName><ClientType>1</ClientType><State>NLN</State></PrivateEndpointData>`,
+    );
     const seenByLaptop = await laptop.until((f) => f.name === 'UBX' && endpoints(f).ids.length === 2);
     expect(endpoints(seenByLaptop).ids).toHaveLength(2);
     expect(laptop.isClosed).toBe(false);
@@ -115,6 +119,23 @@ describe('two places of one account', () => {
 });
 
 describe('UUX payloads', () => {
+  it('keeps the personal message when a <Data> has no <PSM>, and says when a place is idle', async () => {
+    const w = await place('alice@example.com', 18, LAPTOP);
+    w.sendPayload('UUX 20', '<Data><PSM>kept</PSM><CurrentMedia></CurrentMedia></Data>');
+    await w.until('UUX 20 0');
+    w.sendPayload('UUX 21', `<Data><MachineGuid>${LAPTOP}</MachineGuid></Data>`);
+    await w.until('UUX 21 0');
+    const ubx = await w.until((f) => f.name === 'UBX' && !!f.payload?.toString().includes('<MachineGuid>'));
+    expect(ubx.payload?.toString()).toMatch(/^<Data><PSM>kept<\/PSM><MachineGuid>/);
+    w.sendPayload(
+      'UUX 22',
+      '<PrivateEndpointData><EpName>Laptop</EpName><Idle>true</Idle><ClientType>1</ClientType><State>IDL</State></PrivateEndpointData>',
+    );
+    await w.until('UUX 22 0');
+    const idle = await w.until((f) => f.name === 'UBX' && !!f.payload?.toString().includes('<Idle>true</Idle>'));
+    expect(idle.payload?.toString()).toContain('<EpName>Laptop</EpName><Idle>true</Idle><ClientType>1</ClientType>');
+  });
+
   it.each<[number, string]>([
     [18, '<Data><PSM>unclosed</Data>'],
     [18, '<Other />'],

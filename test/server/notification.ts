@@ -431,7 +431,10 @@ export class NsSession implements HandshakeState {
     if (root.name === 'Data') {
       const guid = MACHINE_GUID.exec(text('MachineGuid') ?? '')?.[1];
       if (this.dialect < 16 && guid) this.machineGuid = `{${guid.toLowerCase()}}`;
-      this.setPersonalMessage(body);
+      // As on Escargot, a `<Data>` without `<PSM>` leaves the personal message as it was.
+      const previous = /<PSM\s*\/>|<PSM>[\s\S]*?<\/PSM>/.exec(this.personalMessage.toString('utf8'))?.[0];
+      const kept = root.children.some((c) => c.name === 'PSM') || previous === undefined;
+      this.setPersonalMessage(kept ? body : Buffer.from(body.toString('utf8').replace(/^<Data>/, `<Data>${previous}`)));
     } else if (root.name === 'PrivateEndpointData' && this.dialect >= 16) {
       this.endpoint = {
         name: text('EpName') ?? this.endpoint.name,

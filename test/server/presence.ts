@@ -61,7 +61,8 @@ export function ubxPayload(user: NsSession, dialect: number, self: boolean): Buf
           const e = p.endpoint;
           return (
             `<PrivateEndpointData id="${p.machineGuid ?? ''}"><EpName>${escapeXml(e.name)}</EpName>` +
-            `<Idle>${e.idle ? 'true' : 'false'}</Idle><ClientType>${escapeXml(e.clientType)}</ClientType>` +
+            // Escargot leaves `<Idle>` out unless the place is idle.
+            `${e.idle ? '<Idle>true</Idle>' : ''}<ClientType>${escapeXml(e.clientType)}</ClientType>` +
             `<State>${escapeXml(e.state || (p.status ?? 'NLN'))}</State></PrivateEndpointData>`
           );
         })

@@ -26,6 +26,7 @@ import { HistoryService } from './history/service';
 import type { Notifier, SoundPlayer, WindowHost } from './host';
 import { BUILT_IN_PRESETS } from './presets';
 import { SessionService, type EngineOptions } from './session';
+import { installationGuid } from './machine-guid';
 import { createDownload, type FileSink } from '../msnp/p2p/files';
 import { fileSource, type FileSource } from '../msnp/p2p/source';
 import { proxyPasswordKey } from './network';
@@ -245,6 +246,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     inspectorTimer ??= setTimeout(sendEntries, INSPECTOR_BATCH_MS);
   };
 
+  let machineGuid: string | undefined;
   const session = new SessionService({
     emit,
     settings,
@@ -257,6 +259,9 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     signedOutUnexpectedly: () => windows.showContactList(),
     ...(deps.engine === undefined ? {} : { engine: deps.engine }),
     network: { trace, ...(deps.resolveSystemProxy ? { resolveSystemProxy: deps.resolveSystemProxy } : {}) },
+    // Read (or made) at the first sign-in, when a window is there to hear a failure to save it.
+    machineGuid: () =>
+      (machineGuid ??= installationGuid(deps.dataDir, (message) => emit('session:error', { message }))),
   });
 
   const presets = [...(deps.presets ?? BUILT_IN_PRESETS)];
@@ -289,6 +294,7 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     },
     'session:snapshot': () => session.snapshot(),
     'presence:set-status': ({ status }) => session.setStatus(status),
+    'session:sign-out-elsewhere': () => session.signOutElsewhere(),
     'profile:set-display-name': ({ displayName }) => session.withClient((c) => c.setDisplayName(displayName)),
     'profile:set-personal-message': ({ text }) => session.withClient((c) => c.setPersonalMessage(text)),
     'contacts:add': ({ email, groupId }) =>

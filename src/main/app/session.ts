@@ -1,7 +1,7 @@
 // The signed-in session: signs in with the engine's MessengerClient, turns its events into the
 // contract's events, and keeps what a newly opened window asks for. Accounts and saved passwords
 // are handled here too, because what is remembered depends on how the sign-in went.
-import type { CommandInput, Emit, SessionSnapshot } from '../../shared/ipc';
+import type { CommandInput, Emit, Place, SessionSnapshot } from '../../shared/ipc';
 import { CommandError } from '../../shared/ipc';
 import type { Contact, Profile, SessionPhase, SettableStatus, SignOutReason } from '../../shared/schemas';
 import { MessengerClient, signInFailureReason, type MessengerClientOptions } from '../msnp/client';
@@ -37,6 +37,8 @@ export interface SessionDeps {
   readonly engine?: EngineOptions;
   /** The wire trace and the system proxy lookup, for every sign-in's transport. */
   readonly network?: Omit<NetworkDeps, 'settings' | 'credentials'>;
+  /** This installation's `{GUID}`, the same at every sign-in (MSNP16+ tells places apart by it). */
+  readonly machineGuid?: () => string;
 }
 
 type SignInInput = CommandInput<'account:sign-in'>;
@@ -47,6 +49,8 @@ export class SessionService {
   private phaseNow: SessionPhase = 'signed-out';
   private protocol: string | undefined;
   private profileNow: Profile | undefined;
+  /** The account's other places, once the server listed them (MSNP16+). */
+  private placesNow: Place[] | undefined;
   private detachClient: (() => void)[] = [];
   /** A missing keychain is reported once per run, not at every sign-in. */
   private keychainReported = false;
@@ -96,6 +100,7 @@ export class SessionService {
         // Pictures, emoticons and files over MSNP2P are what this client implements, and says so.
         clientId: P2P_CLIENT_ID,
         ...(picture ? { msnObject: picture.object.xml } : {}),
+        ...(this.deps.machineGuid === undefined ? {} : { machineGuid: this.deps.machineGuid() }),
       });
     } catch (err) {
       const reason = err instanceof MsnpError ? signInFailureReason(err) : 'protocol-error';
@@ -158,6 +163,7 @@ export class SessionService {
       phase: this.phaseNow,
       ...(this.protocol === undefined ? {} : { protocol: this.protocol }),
       ...(this.profileNow === undefined ? {} : { profile: this.profileNow }),
+      ...(this.placesNow === undefined ? {} : { places: this.placesNow }),
       contacts,
       groups,
       ...(privacy === undefined ? {} : { privacy }),
@@ -177,6 +183,11 @@ export class SessionService {
 
   setStatus(status: SettableStatus): Promise<void> {
     return this.withClient((c) => c.setStatus(status));
+  }
+
+  /** Signs the account out at its other places; resolves with how many were asked to leave. */
+  async signOutElsewhere(): Promise<{ places: number }> {
+    return { places: await this.withClient((c) => c.signOutElsewhere()) };
   }
 
   /** The session's P2P layer, while signed in. */
@@ -281,6 +292,10 @@ export class SessionService {
         emit('groups:changed', { groups });
       }),
       client.on('profile-changed', (profile) => this.setProfile(this.withPicture(profile))),
+      client.on('places', (places) => {
+        this.placesNow = places;
+        emit('session:places', { places });
+      }),
       client.on('privacy-changed', (privacy) => {
         contacts.setPrivacy(privacy);
         emit('privacy:changed', privacy);
@@ -302,6 +317,7 @@ export class SessionService {
     this.client = undefined;
     this.protocol = undefined;
     this.profileNow = undefined;
+    this.placesNow = undefined;
     this.phaseNow = 'signed-out';
     this.deps.conversations.endAll(reason === 'user' ? 'You signed out' : message);
     this.deps.contacts.clear();

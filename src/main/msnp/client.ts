@@ -6,6 +6,7 @@
 // options, wires the modules together and keeps the public API and events. Electron-free; the
 // app layer and the CLI drive it through its methods and typed events.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   SettableStatus,
   type Contact,
@@ -24,9 +25,11 @@ import type {
   OfflineMessage,
   OfflineMessageFailure,
   OfflineMessageNotice,
+  Place,
   SwitchboardTicket,
 } from './events';
 import { OfflineMessages } from './features/offline-messages';
+import { Places } from './features/places';
 import { Presence } from './features/presence';
 import { Privacy } from './features/privacy';
 import { Profile } from './features/profile';
@@ -34,6 +37,7 @@ import { Roster } from './features/roster';
 import { SwitchboardRequests } from './features/switchboard-requests';
 import type { KeepAliveOptions } from './keepalive';
 import { Lifecycle } from './lifecycle';
+import { MAX_PLACE_NAME } from './lists';
 import { DEFAULT_DIALECTS, LEGACY_DIALECTS, SUPPORTED_DIALECTS } from './modules';
 import type { DaLoginCache } from './passport';
 import type { BackoffOptions } from './reconnect';
@@ -44,6 +48,7 @@ export type {
   OfflineMessage,
   OfflineMessageFailure,
   OfflineMessageNotice,
+  Place,
   SwitchboardInvitation,
   SwitchboardTicket,
 } from './events';
@@ -89,6 +94,11 @@ export interface MessengerClientOptions {
    * made for this client.
    */
   readonly machineGuid?: string;
+  /**
+   * What this place is called in the account's other places' "signed in at" list (MSNP16+).
+   * Default: the computer's host name.
+   */
+  readonly placeName?: string;
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
@@ -100,8 +110,9 @@ const MACHINE_GUID = /^\{[0-9A-F]{8}-(?:[0-9A-F]{4}-){3}[0-9A-F]{12}\}$/i;
  * Lifecycle: `signIn()` resolves once online (phases `connecting` → `authenticating` →
  * `syncing` → `online`) and emits `signed-in`, `contact-list`, then `presence` for each contact
  * already online. After an unexpected loss it emits `session-ended` and reconnects (phase
- * `reconnecting`), restoring status and personal message; `OUT OTH` (signed in elsewhere) and
- * refused credentials end it with `signed-out` instead. `signOut()` ends it on purpose.
+ * `reconnecting`), restoring status and personal message; `OUT OTH` (signed in elsewhere),
+ * another place of the account signing this one out (MSNP16+) and refused credentials end it
+ * with `signed-out` instead. `signOut()` ends it on purpose.
  *
  * Every operation resolves once the server confirms it and rejects with an `MsnpError`
  * (`kind` `server` with the numeric `code`, `timeout`, `state` when not signed in, …).
@@ -122,6 +133,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   private readonly roster: Roster;
   private readonly switchboards: SwitchboardRequests;
   private readonly offline: OfflineMessages;
+  private readonly placeList: Places;
   /** This account's conversations (switchboard sessions); they all end whenever the session does. */
   readonly conversations: ConversationManager;
 
@@ -140,22 +152,35 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     if (options.machineGuid !== undefined && !MACHINE_GUID.test(options.machineGuid)) {
       throw new MsnpError('invalid', `Not a machine GUID: ${options.machineGuid}`);
     }
+    // The host name is whatever the system says: cut to fit rather than refused.
+    const placeName = (options.placeName ?? (hostname().trim().slice(0, MAX_PLACE_NAME) || 'Computer')).trim();
+    // Control characters would not survive the XML, and the other places show the name as text.
+    // eslint-disable-next-line no-control-regex
+    if (placeName === '' || placeName.length > MAX_PLACE_NAME || /[\u0000-\u001f\u007f]/.test(placeName)) {
+      throw new MsnpError('invalid', `A place name must be 1 to ${MAX_PLACE_NAME} printable characters`);
+    }
     if (options.status !== undefined && !SettableStatus.options.includes(options.status)) {
       throw new MsnpError('invalid', `Not a status: ${String(options.status)}`);
     }
     const email = options.email.trim().toLowerCase();
     const emit: Emit = (event, payload) => this.emit(event, payload);
     this.ctx = new ClientContext(email, emit);
+    const machineGuid = options.machineGuid ?? `{${randomUUID().toUpperCase()}}`;
+    this.placeList = new Places(this.ctx, machineGuid, (from) => {
+      const where = from?.name ? ` at ${from.name}` : '';
+      void this.lifecycle.signOut('signed-in-elsewhere', `You were signed out from your other place${where}`);
+    });
     this.profileOps = new Profile(this.ctx, {
       ...(options.status === undefined ? {} : { status: options.status }),
       ...(options.personalMessage === undefined ? {} : { personalMessage: options.personalMessage }),
       clientId: options.clientId ?? 0,
       ...(options.msnObject === undefined ? {} : { msnObject: options.msnObject }),
+      place: { machineGuid, name: placeName },
     });
     this.privacyOps = new Privacy(this.ctx);
     this.roster = new Roster(this.ctx);
     this.switchboards = new SwitchboardRequests(this.ctx);
-    const presence = new Presence(this.ctx);
+    const presence = new Presence(this.ctx, this.placeList);
     this.offline = new OfflineMessages(this.ctx);
     this.lifecycle = new Lifecycle(
       this.ctx,
@@ -171,9 +196,9 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         ...(options.daLoginCache === undefined ? {} : { daLoginCache: options.daLoginCache }),
         ...(options.pipelining === undefined ? {} : { pipelining: options.pipelining }),
         ...(options.transport === undefined ? {} : { transport: options.transport }),
-        machineGuid: options.machineGuid ?? `{${randomUUID().toUpperCase()}}`,
+        machineGuid,
       },
-      { profile: this.profileOps, presence, offlineMessages: this.offline },
+      { profile: this.profileOps, presence, offlineMessages: this.offline, places: this.placeList },
     );
     this.conversations = new ConversationManager({
       email,
@@ -229,6 +254,23 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
 
   getContact(email: string): Contact | undefined {
     return this.ctx.model.get(email);
+  }
+
+  /**
+   * The other places where this account is signed in right now (MSNP16+), as the server last
+   * listed them; the `places` event reports changes. Empty in older dialects.
+   */
+  get places(): Place[] {
+    return [...this.placeList.others];
+  }
+
+  /**
+   * Signs the account out everywhere else (MSNP16+): asks each other place to sign out
+   * (`UUN <email>;{guid} 4` with `goawyplzthxbye`) and resolves with how many were asked once
+   * the server has taken every request. The places leave on their own, and `places` follows.
+   */
+  signOutElsewhere(): Promise<number> {
+    return this.placeList.signOutOthers();
   }
 
   /** Signs in; resolves once online. Rejects with an `MsnpError` (`auth` for refused credentials). */

@@ -1,6 +1,6 @@
 // The events a MessengerClient emits, and the switchboard addresses it hands out. Types only, so
 // the feature modules and the conversations can name them without importing the client.
-import type { Contact, Group, Privacy, Profile, SessionPhase, SignOutReason } from '../../shared/schemas';
+import type { Contact, Group, Privacy, Profile, SessionPhase, SignOutReason, Status } from '../../shared/schemas';
 import type { MsnpError } from './errors';
 
 /** Where to connect for a new conversation: the answer to `XFR <trid> SB`. */
@@ -42,6 +42,16 @@ export interface OfflineMessageFailure {
   readonly reason: string;
 }
 
+/** Another place where this account is signed in at the same time (MSNP16+, "multiple places"). */
+export interface Place {
+  /** Its machine GUID, `{…}`, as the server spells it. */
+  readonly id: string;
+  /** The name it gave itself (its computer's name, usually); empty when it gave none. */
+  readonly name: string;
+  /** Its own status. */
+  readonly state: Status;
+}
+
 export interface MessengerEvents {
   /** The session phase changed (see `state`). */
   state: SessionPhase;
@@ -62,6 +72,11 @@ export interface MessengerEvents {
   'groups-changed': Group[];
   'profile-changed': Profile;
   'privacy-changed': Privacy;
+  /**
+   * The other places where this account is signed in (MSNP16+): once at sign-in, then whenever
+   * the list changes. Empty when there are none.
+   */
+  places: Place[];
   /**
    * Offline messages are waiting (MSNP13+): at sign-in, the whole list; while online, each new one.
    * Fetch them with `fetchOfflineMessages` and delete them with `deleteOfflineMessages` once shown.

@@ -11,6 +11,7 @@ import type { ClientContext, SoapAccess } from './context';
 import { dialectOf } from './dialects';
 import { MsnpError, asMsnpError, serverError } from './errors';
 import type { OfflineMessages } from './features/offline-messages';
+import type { Places } from './features/places';
 import type { Presence } from './features/presence';
 import type { Profile } from './features/profile';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
@@ -55,6 +56,7 @@ export class Lifecycle {
       readonly profile: Profile;
       readonly presence: Presence;
       readonly offlineMessages: OfflineMessages;
+      readonly places: Places;
     },
   ) {
     this.reconnector =
@@ -102,7 +104,11 @@ export class Lifecycle {
     }
   }
 
-  async signOut(): Promise<void> {
+  /**
+   * Signs out (`OUT`), by the user's choice unless `reason` says otherwise (another place of the
+   * account asked this one to leave).
+   */
+  async signOut(reason: SignOutReason = 'user', message = 'Signed out'): Promise<void> {
     if (this.ctx.phase === 'signed-out') return;
     this.abort?.abort();
     this.reconnector?.cancel();
@@ -115,7 +121,7 @@ export class Lifecycle {
       await closed;
       clearTimeout(timer);
     }
-    this.finish('user', 'Signed out');
+    this.finish(reason, message);
   }
 
   private async establish(signal: AbortSignal, reconnecting: boolean): Promise<void> {
@@ -183,6 +189,7 @@ export class Lifecycle {
     this.setPhase('online');
     this.features.presence.announce(reconnecting);
     this.features.offlineMessages.announce();
+    this.features.places.announce();
   }
 
   /** Takes over the connection the moment `USR OK` arrives. */
@@ -195,6 +202,7 @@ export class Lifecycle {
     ctx.model = new ContactList(session.email, session.displayName ?? session.email);
     this.features.profile.seed(ctx.model);
     this.features.offlineMessages.reset();
+    this.features.places.reset();
     ctx.announced = false;
     this.detach = [
       connection.on('frame', (frame) => ctx.route(frame)),
@@ -286,6 +294,7 @@ export class Lifecycle {
     if (this.ctx.phase === 'signed-out') return;
     this.reconnector?.cancel();
     this.teardown();
+    this.features.places.reset();
     this.setPhase('signed-out');
     this.ctx.emit('signed-out', { reason, message });
   }

@@ -2,7 +2,7 @@
 // (see the protocol notes, LISTS.md). They take the params of a frame and return plain records, or
 // undefined for a line they cannot read, which callers ignore: later dialects append fields and
 // servers differ, so nothing here throws.
-import { Status, type ListName } from '../../shared/schemas';
+import { Status, type ListName, type SettableStatus } from '../../shared/schemas';
 import { decodeName } from './codec';
 import { isListName, listsFromMask } from './contact-list';
 import { dialectOf, synLists, type DialectRef } from './dialects';
@@ -290,9 +290,68 @@ export function parsePersonalMessage(payload: Buffer | undefined): string {
   return psm === undefined ? '' : xmlUnescape(psm);
 }
 
-/** The `UUX` payload that sets a personal message (no current media). */
-export function personalMessagePayload(text: string): string {
-  return `<Data><PSM>${xmlEscape(text)}</PSM><CurrentMedia></CurrentMedia></Data>`;
+/**
+ * The `UUX` payload that sets a personal message (no current media); with `machineGuid`, the
+ * place's GUID as well, as clients with multiple places send it (MSNP16+).
+ */
+export function personalMessagePayload(text: string, machineGuid?: string): string {
+  const guid = machineGuid === undefined ? '' : `<MachineGuid>${xmlEscape(machineGuid)}</MachineGuid>`;
+  return `<Data><PSM>${xmlEscape(text)}</PSM><CurrentMedia></CurrentMedia>${guid}</Data>`;
+}
+
+/** What a place says about itself (MSNP16+): its own `UUX`, separate from the personal message. */
+export function privateEndpointPayload(place: { name: string; status: SettableStatus }): string {
+  return (
+    `<PrivateEndpointData><EpName>${xmlEscape(place.name)}</EpName><Idle>${place.status === 'IDL'}</Idle>` +
+    `<ClientType>1</ClientType><State>${place.status}</State></PrivateEndpointData>`
+  );
+}
+
+/** One place an account is signed in at, from its own `UBX` (MSNP16+). */
+export interface EndpointEntry {
+  /** The place's machine GUID as the server spells it, `{…}`. */
+  readonly id: string;
+  /** Its `EpName`; empty when the server gave none. */
+  readonly name: string;
+  /** Its own status; `NLN` when the server gave none or an unknown one. */
+  readonly state: Status;
+}
+
+/** The longest place name kept from the server (longer ones are cut), and the longest sent. */
+export const MAX_PLACE_NAME = 128;
+const BRACED_GUID = /^\{[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}$/i;
+
+/**
+ * The places listed in an account's own `UBX`: each `EndpointData` and `PrivateEndpointData`
+ * (matched by id, case-insensitively), in the order they first appear. Read element by element
+ * rather than as XML, because servers re-escape text in ways that are not always valid XML.
+ */
+export function parseEndpoints(payload: Buffer | undefined): EndpointEntry[] {
+  const xml = payload?.toString('utf8') ?? '';
+  const found = new Map<string, { id: string; name: string; state: Status }>();
+  const entry = (id: string): { id: string; name: string; state: Status } => {
+    const key = id.toLowerCase();
+    let place = found.get(key);
+    if (!place) {
+      place = { id, name: '', state: 'NLN' };
+      found.set(key, place);
+    }
+    return place;
+  };
+  const element = /<(PrivateEndpointData|EndpointData)\s+id\s*=\s*"([^"]*)"\s*(\/>|>([\s\S]*?)<\/\1>)/g;
+  for (const m of xml.matchAll(element)) {
+    const id = xmlUnescape(m[2] ?? '').trim();
+    if (!BRACED_GUID.test(id)) continue;
+    const place = entry(id);
+    if (m[1] !== 'PrivateEndpointData') continue;
+    const body = m[4] ?? '';
+    const name = /<EpName>([\s\S]*?)<\/EpName>/.exec(body)?.[1];
+    const state = /<State>([\s\S]*?)<\/State>/.exec(body)?.[1];
+    // Another client's text: kept to a length any window can show.
+    if (name !== undefined) place.name = xmlUnescape(name).trim().slice(0, MAX_PLACE_NAME);
+    if (state !== undefined) place.state = Status.safeParse(state.trim()).data ?? 'NLN';
+  }
+  return [...found.values()];
 }
 
 export interface SynReply {

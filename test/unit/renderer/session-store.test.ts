@@ -76,6 +76,15 @@ describe('session store', () => {
     stop();
   });
 
+  it('keeps the other places until they change or the session ends', () => {
+    const place = { id: '{8a9ff87f-2222-4c58-9d4d-2a5a8e3c0b11}', name: 'Desktop', state: 'NLN' as const };
+    expect(useSession.getState().places).toEqual([]);
+    msn.emit('session:places', { places: [place] });
+    expect(useSession.getState().places).toEqual([place]);
+    msn.emit('session:signed-out', { reason: 'signed-in-elsewhere', message: 'x' });
+    expect(useSession.getState().places).toEqual([]);
+  });
+
   it('drops changes queued before a whole new list arrived', () => {
     msn.emit('contacts:changed', { upserted: [contact(1, 'AWY')], removed: [] });
     msn.emit('contacts:loaded', { contacts: [contact(1, 'NLN')], groups: [] });

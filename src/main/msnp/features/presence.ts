@@ -5,9 +5,13 @@ import type { Contact } from '../../../shared/schemas';
 import { isPendingAddition } from '../contact-list';
 import type { ClientContext } from '../context';
 import { handleEmail, parsePersonalMessage, parsePresence } from '../lists';
+import type { Places } from './places';
 
 export class Presence {
-  constructor(private readonly ctx: ClientContext) {
+  constructor(
+    private readonly ctx: ClientContext,
+    places: Places,
+  ) {
     ctx.handle('ILN', (frame) => this.onPresence('ILN', frame.params));
     ctx.handle('NLN', (frame) => this.onPresence('NLN', frame.params));
     ctx.handle('FLN', (frame) => {
@@ -16,6 +20,8 @@ export class Presence {
     });
     ctx.handle('UBX', (frame) => {
       const email = this.emailOf(frame.params[0]);
+      // The account's own UBX (MSNP16+) lists where else it is signed in.
+      if (email?.toLowerCase() === ctx.email) places.ownData(frame.payload);
       const text = parsePersonalMessage(frame.payload);
       if (email !== undefined) this.update(email, () => ctx.model.setPersonalMessage(email, text));
     });

@@ -6,7 +6,7 @@ import { displayNameCommand, statusCommand } from '../commands';
 import type { ContactList } from '../contact-list';
 import type { ClientContext } from '../context';
 import { MsnpError } from '../errors';
-import { parseProperty, personalMessagePayload } from '../lists';
+import { parseProperty, personalMessagePayload, privateEndpointPayload } from '../lists';
 
 const MAX_DISPLAY_NAME_BYTES = 387;
 const MAX_PERSONAL_MESSAGE = 129;
@@ -20,6 +20,8 @@ export interface ProfileOptions {
   readonly clientId: number;
   /** Your display picture's msnobj XML, advertised with every `CHG` where the dialect has MSN objects. */
   readonly msnObject?: string;
+  /** This place's GUID and name, sent where the dialect has multiple places (MSNP16+). */
+  readonly place: { readonly machineGuid: string; readonly name: string };
 }
 
 export class Profile {
@@ -29,6 +31,7 @@ export class Profile {
   private readonly clientId: number;
   /** The msnobj advertised with every CHG, kept for reconnections; undefined for no picture. */
   private desiredMsnObject: string | undefined;
+  private readonly place: ProfileOptions['place'];
 
   constructor(
     private readonly ctx: ClientContext,
@@ -38,6 +41,7 @@ export class Profile {
     this.desiredPersonalMessage = options.personalMessage;
     this.clientId = options.clientId;
     this.desiredMsnObject = options.msnObject;
+    this.place = options.place;
     ctx.handle('PRP', (frame) => {
       const prop = parseProperty(frame.params);
       if (prop?.key === 'MFN' && prop.value !== '') ctx.applyProfile({ displayName: prop.value });
@@ -57,6 +61,8 @@ export class Profile {
         map: () => this.ctx.applyProfile({ status }),
       });
       this.desiredStatus = status;
+      // The account's other places show this place's own status.
+      if (dialect.capabilities.multiplePlaces) await this.sendPlace(status);
     });
   }
 
@@ -109,14 +115,25 @@ export class Profile {
     if (dialect.capabilities.personalMessage && personalMessage !== undefined) {
       steps.push(() => this.sendPersonalMessage(personalMessage));
     }
+    if (dialect.capabilities.multiplePlaces) steps.push(() => this.sendPlace(status));
     return steps;
   }
 
+  /** `UUX` with this place's name and status, which the account's other places list (MSNP16+). */
+  private sendPlace(status: SettableStatus): Promise<unknown> {
+    return this.ctx.call(
+      { name: 'UUX', params: [] },
+      { payload: privateEndpointPayload({ name: this.place.name, status }) },
+    );
+  }
+
   private sendPersonalMessage(text: string): Promise<void> {
+    const { dialect } = this.ctx.session();
+    const guid = dialect.capabilities.multiplePlaces ? this.place.machineGuid : undefined;
     return this.ctx.call(
       { name: 'UUX', params: [] },
       {
-        payload: personalMessagePayload(text),
+        payload: personalMessagePayload(text, guid),
         map: () => {
           this.desiredPersonalMessage = text;
           this.ctx.applyProfile({ personalMessage: text });

@@ -11,6 +11,7 @@ import type {
   SessionPhase,
   SignOutReason,
 } from '../../../shared/schemas';
+import type { Place } from '../../../shared/ipc';
 import { call } from '../lib/api';
 import { createBatcher, type Scheduler } from '../lib/batch';
 import { applyContactChanges, toContactMap, type ContactChange, type ContactMap } from '../lib/contactsState';
@@ -28,6 +29,8 @@ export interface SessionState {
   contacts: ContactMap;
   groups: Group[];
   privacy: Privacy | null;
+  /** The other places where the account is signed in (MSNP16+). */
+  places: Place[];
   /** Why the last session ended, when it was not the user's choice. */
   signOut: { reason: SignOutReason; message: string } | null;
   /** Who was signed in last, so the sign-in screen that comes back still names them. */
@@ -46,6 +49,7 @@ const initial: SessionState = {
   contacts: {},
   groups: [],
   privacy: null,
+  places: [],
   signOut: null,
   lastEmail: '',
   addedYou: [],
@@ -116,6 +120,7 @@ export function connectSession(schedule: Scheduler = frame): () => void {
     msn.on('session:error', ({ message }) => pushNotice(message)),
     msn.on('profile:changed', (profile) => set({ profile })),
     msn.on('privacy:changed', (privacy) => set({ privacy })),
+    msn.on('session:places', ({ places }) => set({ places })),
     msn.on('contacts:loaded', ({ contacts, groups }) => {
       epoch += 1;
       set({ contacts: toContactMap(contacts), groups });
@@ -141,6 +146,7 @@ export function connectSession(schedule: Scheduler = frame): () => void {
         contacts: toContactMap(snapshot.contacts),
         groups: snapshot.groups,
         privacy: snapshot.privacy ?? null,
+        places: snapshot.places ?? [],
         settings,
       });
     },

@@ -10,6 +10,7 @@ import { contactName, isBlocked, type ListRow, type ListView } from '../../lib/c
 import { contactKey } from '../../lib/contactsState';
 import { dismissNotice, pushNotice, useSession } from '../../store/session';
 import { isOnline } from '../../../../shared/status';
+import type { Place } from '../../../../shared/ipc';
 import { ImportDialog } from '../history/ImportDialog';
 import { OptionsPanel } from '../Options';
 import { ContactTree, type RowAction } from './ContactTree';
@@ -41,10 +42,32 @@ function openConversation(email: string): void {
   report(call('conversation:open', { email }));
 }
 
+function signOutElsewhere(): void {
+  report(call('session:sign-out-elsewhere', {}));
+}
+
+/** WLM 2009's line under the header while the account is also signed in somewhere else. */
+function PlacesNotice({ places }: { places: readonly Place[] }): React.JSX.Element {
+  const count = places.length;
+  // Place names are other clients' text: shown as text only (a tooltip), never as markup.
+  const names = places.map((p) => p.name || 'Unnamed place').join('\n');
+  return (
+    <div className="cl-places" role="status">
+      <span title={names}>
+        You are signed in at {count} other {count === 1 ? 'place' : 'places'}.
+      </span>
+      <button type="button" className="link-button" onClick={signOutElsewhere}>
+        Sign out of all other places
+      </button>
+    </div>
+  );
+}
+
 export function ContactListScreen(): React.JSX.Element {
   const groups = useSession((s) => s.groups);
   const addedYou = useSession((s) => s.addedYou);
   const notices = useSession((s) => s.notices);
+  const places = useSession((s) => s.places);
   const [view, setViewState] = useState<ListView>(savedView);
   const [query, setQuery] = useState('');
   const [modal, setModal] = useState<Modal | null>(null);
@@ -135,6 +158,7 @@ export function ContactListScreen(): React.JSX.Element {
         { kind: 'separator' },
         { label: 'Options...', onSelect: () => setModal({ kind: 'options' }) },
         { kind: 'separator' },
+        { label: 'Sign out of all other places', disabled: places.length === 0, onSelect: signOutElsewhere },
         { label: 'Sign Out', onSelect: () => report(call('account:sign-out', {})) },
       ],
     },
@@ -188,6 +212,7 @@ export function ContactListScreen(): React.JSX.Element {
         ))}
       </nav>
       <Header onChangePicture={() => setModal({ kind: 'picture' })} />
+      {places.length > 0 && <PlacesNotice places={places} />}
       <div className="cl-toolbar">
         <label className="search-box">
           <Glyph name="search" />
