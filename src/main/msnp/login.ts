@@ -59,10 +59,15 @@ function mechanismOf(dialect: Dialect): AuthMechanism {
 
 export async function login(options: LoginOptions): Promise<LoginResult> {
   const maxReferrals = options.maxReferrals ?? 3;
-  if (options.pipelining !== false) for (const mechanism of offeredMechanisms(options)) mechanism.prepare?.(options);
+  const prepare =
+    options.pipelining === false
+      ? undefined
+      : () => {
+          for (const mechanism of offeredMechanisms(options)) mechanism.prepare?.(options);
+        };
   let target = { host: options.host, port: options.port };
   for (let hop = 0; ; hop++) {
-    const outcome = await loginAt(target, options);
+    const outcome = await loginAt(target, options, hop === 0 ? prepare : undefined);
     if ('done' in outcome) return outcome.done;
     if (hop >= maxReferrals) {
       throw new MsnpError('protocol', `The server referred the sign-in more than ${maxReferrals} times`);
@@ -71,11 +76,16 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   }
 }
 
-async function loginAt(target: { host: string; port: number }, options: LoginOptions): Promise<Outcome> {
+/** `whileConnecting` runs once the connection is under way, so its work does not delay the connect. */
+async function loginAt(
+  target: { host: string; port: number },
+  options: LoginOptions,
+  whileConnecting?: () => void,
+): Promise<Outcome> {
   const { signal } = options;
   throwIfCancelled(signal);
   options.onStep?.('connect');
-  const connection = await MsnpConnection.connect({
+  const connecting = MsnpConnection.connect({
     host: target.host,
     port: target.port,
     payloadRule: serverToClientPayload,
@@ -83,6 +93,8 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
+  whileConnecting?.();
+  const connection = await connecting;
   const abort = (): void => connection.destroy(cancelled());
   if (signal?.aborted) abort();
   signal?.addEventListener('abort', abort);
