@@ -67,6 +67,7 @@ test('the server settings say where the SOAP services are, and refuse a Microsof
   // Collapsed until asked for.
   const advanced = page.locator('details.advanced');
   await expect(advanced).not.toHaveAttribute('open');
+  await msn.screenshot(page, 'server-settings');
   await page.getByText('Advanced', { exact: true }).click();
   // Empty fields show what the engine derives: from the host, then from the nexus, then from the base.
   await expect(page.getByLabel('Login service (RST):')).toHaveAttribute('placeholder', `https://${host}/RST.srf`);
@@ -91,6 +92,7 @@ test('the server settings say where the SOAP services are, and refuse a Microsof
   await page.getByLabel('Password:').fill(alice.password);
   await page.getByRole('button', { name: 'Sign In' }).click();
   await expect(page.locator('.sign-in-error')).toHaveText('Check the service addresses under Advanced.');
+  await expect(page.getByLabel('Login service (RST):')).toBeFocused();
   await msn.screenshot(page, 'server-advanced');
 
   // Emptied, the field is fine again and shows its default.

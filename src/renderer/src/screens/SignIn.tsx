@@ -48,7 +48,7 @@ export function SignIn(): React.JSX.Element {
   const [proxy, setProxy] = useState<ProxyDraft>(() => proxyDraft(undefined, true));
   const [soap, setSoap] = useState<SoapDraft>(() => soapDraft(undefined));
   const [advancedOpen, setAdvancedOpen] = useState(false);
-  const [revealSoapErrors, setRevealSoapErrors] = useState(false);
+  const [soapAttempts, setSoapAttempts] = useState(0);
   const [useGateway, setUseGateway] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -93,7 +93,7 @@ export function SignIn(): React.JSX.Element {
     if (typeof proxySettingNow === 'string') return proxySettingNow;
     if ('errors' in soapNow) {
       setAdvancedOpen(true);
-      setRevealSoapErrors(true);
+      setSoapAttempts((n) => n + 1);
       return 'Check the service addresses under Advanced.';
     }
     const parsed = ServerConfig.safeParse({
@@ -294,7 +294,7 @@ export function SignIn(): React.JSX.Element {
               host={host}
               nexus={nexus}
               errors={'errors' in soapNow ? soapNow.errors : {}}
-              revealErrors={revealSoapErrors}
+              failedAttempts={soapAttempts}
               open={advancedOpen}
               onToggle={setAdvancedOpen}
               onChange={setSoap}

@@ -2,7 +2,7 @@
 // optional and shows as its placeholder the address the engine derives when it is left empty
 // (src/shared/soap-endpoints.ts); what is typed is checked by the shared ServerConfig schema,
 // whose complaints (not a URL, a Microsoft host) show under the field.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ServerConfig } from '../../../shared/schemas';
 import { SOAP_SERVICES, defaultSoapUrls, soapOrigin, type SoapService } from '../../../shared/soap-endpoints';
 
@@ -54,7 +54,7 @@ export function SoapFields({
   host,
   nexus,
   errors,
-  revealErrors,
+  failedAttempts,
   open,
   onToggle,
   onChange,
@@ -63,8 +63,8 @@ export function SoapFields({
   host: string;
   nexus: string;
   errors: Partial<Record<SoapField, string>>;
-  /** Shows every field's problem, not only those of fields already left. */
-  revealErrors: boolean;
+  /** Sign-ins refused for these fields so far: from the first, every problem shows, and each moves the focus to the first. */
+  failedAttempts: number;
   open: boolean;
   onToggle: (open: boolean) => void;
   onChange: (draft: SoapDraft) => void;
@@ -72,15 +72,19 @@ export function SoapFields({
   const hints = placeholders(host, nexus, draft.base);
   // A field's problem shows once it has been left, or once the form was sent (which opens this part).
   const [left, setLeft] = useState<ReadonlySet<SoapField>>(new Set());
+  const part = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (failedAttempts > 0) part.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
+  }, [failedAttempts]);
   return (
-    <details className="advanced" open={open} onToggle={(e) => onToggle(e.currentTarget.open)}>
+    <details className="advanced" ref={part} open={open} onToggle={(e) => onToggle(e.currentTarget.open)}>
       <summary>Advanced</summary>
       <p className="advanced-note">
         Where the server&apos;s sign-in and address-book services are (MSNP13 and later). Leave a field empty for the
         address shown in it.
       </p>
       {FIELDS.map((field) => {
-        const error = left.has(field) || revealErrors ? errors[field] : undefined;
+        const error = left.has(field) || failedAttempts > 0 ? errors[field] : undefined;
         return (
           <label className="field" key={field}>
             <span>{LABELS[field]}:</span>
