@@ -10,6 +10,7 @@ import { DEFAULT_FORMAT } from './msnp/format';
 import { parseHostPort } from './msnp/login';
 import { DEFAULT_DIALECTS, SUPPORTED_DIALECTS } from './msnp/modules';
 import { P2P_CLIENT_ID } from './msnp/p2p/manager';
+import { soapEndpoints } from './msnp/soap/endpoints';
 import {
   WireTrace,
   createTransport,
@@ -27,6 +28,8 @@ Options:
   --server HOST:PORT          notification (or dispatch) server
   --email EMAIL               account to sign in with; the password comes from MSN_PASSWORD
   --nexus URL                 Passport nexus (default https://HOST/rdr/pprdr.asp)
+  --soap-base URL             origin of the login service and SOAP services of MSNP13+
+                              (default: the nexus URL's origin, else https://HOST)
   --ca FILE                   extra CA certificate (PEM) to trust for Passport HTTPS
   --allow-insecure-passport   permit Passport over plain http:// URLs
   --protocols LIST            e.g. MSNP12,MSNP11 (default ${DEFAULT_DIALECTS.map((d) => `MSNP${d}`).join(',')})
@@ -95,6 +98,7 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         server: { type: 'string' },
         email: { type: 'string' },
         nexus: { type: 'string' },
+        'soap-base': { type: 'string' },
         ca: { type: 'string' },
         'allow-insecure-passport': { type: 'boolean' },
         protocols: { type: 'string' },
@@ -147,6 +151,10 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     values.stay === undefined ? (waitMessages === undefined ? 0 : Number.POSITIVE_INFINITY) : Number(values.stay);
   if (!Number.isFinite(staySeconds) || staySeconds < 0) throw new UsageError('--stay takes a number of seconds');
   if (values.nexus !== undefined && !URL.canParse(values.nexus)) throw new UsageError('--nexus takes a URL');
+  const soapBase = values['soap-base'];
+  if (soapBase !== undefined && !/^https?:$/.test(URL.parse(soapBase)?.protocol ?? '')) {
+    throw new UsageError('--soap-base takes an https:// URL');
+  }
   if (values['accept-files'] !== undefined && values['decline-files']) {
     throw new UsageError('--accept-files and --decline-files exclude each other');
   }
@@ -177,9 +185,16 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     host: server.host,
     port: server.port,
     ...(values.nexus === undefined ? {} : { nexus: values.nexus }),
+    ...(soapBase === undefined ? {} : { soap: { base: soapBase } }),
     ...(values.ca === undefined ? {} : { caFile: values.ca }),
     ...(values['allow-insecure-passport'] ? { allowInsecurePassport: true } : {}),
   };
+  try {
+    // Refuses a Microsoft host now rather than at sign-in.
+    soapEndpoints(serverConfig);
+  } catch (err) {
+    throw new UsageError(`--soap-base: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const trace = values.trace ? new WireTrace() : undefined;
   const transport = createTransport({
     ...(proxy === undefined ? {} : { sockets: proxySockets(proxy) }),

@@ -1,6 +1,7 @@
 // Domain schemas shared by main, preload and renderer. Every type that crosses the IPC boundary
 // is declared here once, as a zod schema, and its TypeScript type is inferred from it.
 import { z } from 'zod';
+import { microsoftHostProblem } from './soap-endpoints';
 
 /** A Passport-style account name: something@domain, no spaces. */
 export const Email = z
@@ -86,6 +87,15 @@ export const ProxySetting = z.union([
 ]);
 export type ProxySetting = z.infer<typeof ProxySetting>;
 
+/** A SOAP service address (or their base): http(s), and never a Microsoft host. */
+const SoapUrl = z
+  .url({ protocol: /^https?$/, error: 'Type a full address, such as https://messenger.example.com' })
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const problem = microsoftHostProblem(url);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const ServerConfig = z.object({
   host: z.string().trim().min(1).max(253),
   port: z.number().int().min(1).max(65535),
@@ -101,13 +111,13 @@ export const ServerConfig = z.object({
    */
   soap: z
     .object({
-      base: z.url().max(2048).optional(),
-      rst: z.url().max(2048).optional(),
-      addressBook: z.url().max(2048).optional(),
-      sharing: z.url().max(2048).optional(),
-      storage: z.url().max(2048).optional(),
-      oim: z.url().max(2048).optional(),
-      rsi: z.url().max(2048).optional(),
+      base: SoapUrl.optional(),
+      rst: SoapUrl.optional(),
+      addressBook: SoapUrl.optional(),
+      sharing: SoapUrl.optional(),
+      storage: SoapUrl.optional(),
+      oim: SoapUrl.optional(),
+      rsi: SoapUrl.optional(),
     })
     .optional(),
   /** This server's proxy; without it the global one (Options) applies. */

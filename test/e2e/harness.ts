@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/ipc';
 import type { ServerPreset } from '../../src/shared/schemas';
+import type { EngineOptions } from '../../src/main/app/session';
 import { startServer, type AccountSpec, type RunningServer } from '../server';
-import { startBridge, type Bridge, type BridgeOptions } from './bridge/bridge';
+import { startBridge, type Bridge } from './bridge/bridge';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
 
@@ -82,9 +83,9 @@ export class User {
 }
 
 export interface Harness {
-  server(accounts: AccountSpec[], options?: { latencyMs?: number }): Promise<RunningServer>;
-  /** `engine`: e.g. the dialects this user's app offers. */
-  user(server: RunningServer, account: AccountSpec, options?: Pick<BridgeOptions, 'engine'>): Promise<User>;
+  server(accounts: AccountSpec[], options?: { latencyMs?: number; maxDialect?: number }): Promise<RunningServer>;
+  /** One user's app; `engine` tunes its engine (e.g. `protocols`; by default the app's own offer). */
+  user(server: RunningServer, account: AccountSpec, engine?: EngineOptions): Promise<User>;
   screenshot(page: Page, name: string): Promise<void>;
 }
 
@@ -98,8 +99,8 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => server.close());
         return server;
       },
-      user: async (server, account, options = {}) => {
-        const bridge = await startBridge({ ...options, presets: [presetFor(server)] });
+      user: async (server, account, engine) => {
+        const bridge = await startBridge({ presets: [presetFor(server)], ...(engine === undefined ? {} : { engine }) });
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
         cleanups.push(() => context.close());

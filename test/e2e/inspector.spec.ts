@@ -7,8 +7,15 @@ import { account, expect, test } from './harness';
 const alice = account('Alice', ['Bob']);
 const bob = account('Bob', ['Alice']);
 
-/** Patterns no masked trace may contain: tickets, cookies after CKI, MD5 hashes, unmasked profile tickets. */
-const LEAKS = [/t=[A-Za-z0-9_-]{16,}/, /CKI \d/, /\b[0-9a-f]{32}\b/i, /MSPAuth: (?!\*\*\*)/, /TWN S (?!\*\*\*)/];
+/** Patterns no masked trace may contain: tickets, cookies after CKI, MD5 hashes, unmasked profile tickets, SSO proofs. */
+const LEAKS = [
+  /t=[A-Za-z0-9_-]{16,}/,
+  /CKI \d/,
+  /\b[0-9a-f]{32}\b/i,
+  /MSPAuth: (?!\*\*\*)/,
+  /TWN S (?!\*\*\*)/,
+  /SSO S (?!\*\*\* \*\*\*)/,
+];
 
 function expectNoSecrets(text: string): void {
   expect(text).not.toContain(alice.password);
@@ -32,7 +39,8 @@ test('shows a sign-in and a chat with every secret masked, pauses, filters, copi
   await user.signIn(list);
   const traffic = inspector.getByRole('list', { name: 'Traffic' });
   await expect(traffic).toContainText(/VER 1 MSNP/);
-  await expect(traffic).toContainText(/USR \d+ TWN S \*\*\*/);
+  // The default offer signs in with SSO: the token, the MBI answer and the machine GUID are masked.
+  await expect(traffic).toContainText(/USR \d+ SSO S \*\*\* \*\*\* \*\*\*/);
 
   // A chat both ways: a switchboard we asked for (XFR, USR) and one we were invited to (RNG, ANS).
   const { conversationId } = await user.call('conversation:open', { email: bob.email });
@@ -84,7 +92,7 @@ test('shows a sign-in and a chat with every secret masked, pauses, filters, copi
       globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
     ).navigator.clipboard.readText(),
   );
-  expect(copied).toMatch(/ns-\d >> USR \d+ TWN S \*\*\*/);
+  expect(copied).toMatch(/ns-\d >> USR \d+ SSO S \*\*\* \*\*\* \*\*\*/);
   expectNoSecrets(copied);
   await inspector.getByRole('button', { name: 'Save…' }).click();
   await expect(inspector.getByRole('status')).toHaveText('Saved');

@@ -26,7 +26,7 @@ function otherPlace(server: RunningServer, placeName: string): MessengerClient {
 
 test('"You are signed in at 1 other place": signing it out from the contact list', async ({ msn }) => {
   const server = await msn.server([alice, bob]);
-  const me = await msn.user(server, alice, { engine: { protocols: [18] } });
+  const me = await msn.user(server, alice, { protocols: [18] });
   const page = await me.openContactList();
   await me.signIn(page);
   const notice = page.getByRole('status').filter({ hasText: 'other place' });
@@ -68,7 +68,7 @@ test('"You are signed in at 1 other place": signing it out from the contact list
 
 test('the File menu signs out every other place', async ({ msn }) => {
   const server = await msn.server([alice, bob]);
-  const me = await msn.user(server, alice, { engine: { protocols: [18] } });
+  const me = await msn.user(server, alice, { protocols: [18] });
   const page = await me.openContactList();
   await me.signIn(page);
   const desktop = otherPlace(server, 'Desktop');

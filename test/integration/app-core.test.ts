@@ -9,6 +9,7 @@ import type { EventName, EventPayload, IpcResult } from '../../src/shared/ipc';
 import type { ServerConfig } from '../../src/shared/schemas';
 import type { SoundName, Toast } from '../../src/main/app/alerts';
 import { createAppCore, type AppCore } from '../../src/main/app/core';
+import type { EngineOptions } from '../../src/main/app/session';
 import type { CredentialStore } from '../../src/main/app/credentials';
 import type { WindowHost } from '../../src/main/app/host';
 import { RecordingFiles } from '../support/files';
@@ -102,7 +103,7 @@ interface Harness {
 function harness(
   settingsDir = mkdtempSync(join(tmpdir(), 'core-')),
   credentials = new MemoryCredentials(),
-  options: { dataDir?: string; protocols?: number[] } = {},
+  options: { dataDir?: string; engine?: EngineOptions } = {},
 ): Harness {
   dirs.push(settingsDir);
   const settings = createSettingsStore(new Conf({ cwd: settingsDir, configName: 'settings' }));
@@ -120,7 +121,7 @@ function harness(
     files,
     notifier: { show: (toast) => toasts.push(toast) },
     sounds: { play: (sound) => sounds.push(sound) },
-    engine: { reconnect: false, ...(options.protocols === undefined ? {} : { protocols: options.protocols }) },
+    engine: { reconnect: false, ...options.engine },
   });
   cleanups.push(() => core.shutdown());
   const events: Harness['events'] = [];
@@ -307,13 +308,21 @@ describe('app core against the reference server', () => {
     expect(app.windows.contactListShown).toBe(1);
   });
 
-  it('reports a second sign-in elsewhere', async () => {
-    // The same installation (where several places can be signed in, only one per computer).
+  it('reports a second sign-in from the same installation (several places, one per computer)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'core-data-'));
     const here = harness(undefined, undefined, { dataDir });
     await here.call('account:sign-in', signInInput('alice'));
     const kicked = here.next('session:signed-out');
     const there = harness(undefined, undefined, { dataDir });
+    await there.call('account:sign-in', signInInput('alice'));
+    expect(await kicked).toMatchObject({ reason: 'signed-in-elsewhere' });
+  });
+
+  it('reports a second sign-in elsewhere (one place at a time, as up to MSNP15)', async () => {
+    const here = harness(undefined, undefined, { engine: { protocols: [12] } });
+    await here.call('account:sign-in', signInInput('alice'));
+    const kicked = here.next('session:signed-out');
+    const there = harness(undefined, undefined, { engine: { protocols: [12] } });
     await there.call('account:sign-in', signInInput('alice'));
     expect(await kicked).toMatchObject({ reason: 'signed-in-elsewhere' });
   });
@@ -483,7 +492,7 @@ describe('app core with several places (MSNP18)', () => {
 
   it('lists the other place, signs it out, and keeps its own GUID across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'core-data-'));
-    const app = harness(undefined, undefined, { dataDir, protocols: [18] });
+    const app = harness(undefined, undefined, { dataDir, engine: { protocols: [18] } });
     expect(await app.call('account:sign-in', signInInput('alice'))).toEqual({ ok: true, value: undefined });
     const guid = readFileSync(join(dataDir, 'machine-guid'), 'utf8').trim();
     expect(guid).toMatch(/^\{[0-9A-F-]{36}\}$/);
@@ -506,7 +515,7 @@ describe('app core with several places (MSNP18)', () => {
     // Restarted: the same installation signs in as the same place.
     await app.core.shutdown();
     const observer = await otherPlace(DESKTOP, 'Desktop');
-    const again = harness(undefined, undefined, { dataDir, protocols: [18] });
+    const again = harness(undefined, undefined, { dataDir, engine: { protocols: [18] } });
     const seen = new Promise((resolve) =>
       observer.on('places', (places) => {
         if (places.length > 0) resolve(places.map((p) => p.id));

@@ -205,7 +205,9 @@ describe.skipIf(proxiesMissing !== undefined)('the app core', () => {
     const entries = h.events
       .filter((e) => e.name === 'inspector:entries')
       .flatMap((e) => (e.payload as { entries: TraceEntry[] }).entries);
-    expect(entries.map((e) => e.line)).toContainEqual(expect.stringMatching(/^USR \d+ TWN S \*\*\*$/));
+    // The default offer signs in with SSO: the nonce, the token, the MBI answer and the machine GUID are masked.
+    expect(entries.map((e) => e.line)).toContainEqual(expect.stringMatching(/^USR \d+ SSO S \*\*\* \*\*\*$/));
+    expect(entries.map((e) => e.line)).toContainEqual(expect.stringMatching(/^USR \d+ SSO S \*\*\* \*\*\* \*\*\*$/));
     expect(JSON.stringify(entries)).not.toContain(passwordOf('alice@example.com'));
     await h.call('inspector:unwatch', {});
     const before = h.events.length;

@@ -117,10 +117,29 @@ describe('npm run cli', () => {
     ['an unknown protocol', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--protocols', 'MSNP19'], 'x'],
     ['a bad status', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--status', 'FLN'], 'x'],
     ['a bad server address', ['--server', 'localhost', '--email', 'a@b.c'], 'x'],
+    ['a SOAP base that is no URL', ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--soap-base', 'x'], 'x'],
+    [
+      'a SOAP base on a Microsoft host',
+      ['--server', '127.0.0.1:1863', '--email', 'a@b.c', '--soap-base', 'https://login.live.com'],
+      'x',
+    ],
   ])('exits 2 for a usage error: %s', async (_what, args, password) => {
     const run = cli(args, password);
     expect(await run.exited).toBe(2);
     expect(run.lines).toEqual([{ event: 'error', message: expect.any(String) }]);
+  });
+
+  it('finds the login service and the address book under --soap-base, not the nexus origin', async () => {
+    // A nexus on a port where nothing listens: MSNP18 needs none, and the SOAP services are
+    // only where --soap-base says.
+    const args = ['--server', server.dispatch, '--ca', server.ca, '--nexus', 'https://127.0.0.1:9/rdr/pprdr.asp'];
+    const email = ['--email', 'alice@example.com', '--protocols', 'MSNP18'];
+    const without = cli([...args, ...email], passwordOf('alice@example.com'));
+    expect(await without.exited).toBe(3);
+    const run = cli([...args, ...email, '--soap-base', server.soapBase], passwordOf('alice@example.com'));
+    expect(await run.exited).toBe(0);
+    expect(run.lines[0]).toMatchObject({ event: 'signed-in', protocol: 'MSNP18' });
+    expect(run.lines.filter((l) => l['event'] === 'contact')).toHaveLength(2);
   });
 
   it('exits 3 when the server cannot be reached', async () => {

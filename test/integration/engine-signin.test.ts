@@ -70,10 +70,10 @@ describe('sign-in paths', () => {
     }
   });
 
-  it('negotiates the highest common dialect from the default list (MSNP12…MSNP8)', async () => {
-    const alice = clientFor(server, 'alice@example.com', { legacyProtocols: false });
+  it('negotiates the highest common dialect from the default list (MSNP18…MSNP8)', async () => {
+    const alice = clientFor(server, 'alice@example.com', { protocols: undefined });
     await alice.signIn();
-    expect(alice.dialect).toBe(12);
+    expect(alice.dialect).toBe(18);
   });
 
   it('learns the Passport login address once per nexus', async () => {

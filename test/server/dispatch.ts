@@ -9,6 +9,7 @@ export function acceptDispatch(hub: Hub, socket: Socket): Conn {
   const { settings } = hub;
   const state: HandshakeState = {
     dialect: 0,
+    maxDialect: settings.maxDialect,
     conn: new Conn(
       socket,
       {

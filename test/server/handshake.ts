@@ -9,15 +9,17 @@ export interface HandshakeState {
   readonly conn: Conn;
   /** 0 until VER succeeded. */
   dialect: number;
+  /** The newest dialect this server accepts. */
+  readonly maxDialect: number;
 }
 
 /** The highest MSNPn both sides speak, or 0. */
-export function negotiate(offered: readonly string[]): number {
+export function negotiate(offered: readonly string[], max = MAX_DIALECT): number {
   let best = 0;
   for (const token of offered) {
     const m = /^MSNP(\d{1,2})$/.exec(token);
     const n = m ? Number(m[1]) : 0;
-    if (n >= MIN_DIALECT && n <= MAX_DIALECT && n > best) best = n;
+    if (n >= MIN_DIALECT && n <= Math.min(max, MAX_DIALECT) && n > best) best = n;
   }
   return best;
 }
@@ -31,7 +33,7 @@ export function handleHandshake(s: HandshakeState, name: string, trid: string, a
         s.conn.close('second VER');
         return true;
       }
-      const dialect = negotiate(args);
+      const dialect = negotiate(args, s.maxDialect);
       if (dialect === 0) {
         s.conn.send('VER', [trid, 0]);
         s.conn.close('no common dialect');

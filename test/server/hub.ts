@@ -11,6 +11,8 @@ export interface Settings {
   readonly challengeIntervalMs: number;
   readonly sbIdleTimeoutMs: number;
   readonly loginTimeoutMs: number;
+  /** The newest dialect VER accepts. */
+  readonly maxDialect: number;
   readonly log: (line: string) => void;
 }
 

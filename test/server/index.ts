@@ -7,6 +7,7 @@ import { AccountStore, type AccountSpec } from './accounts';
 import { certificates } from './certs';
 import { acceptDispatch } from './dispatch';
 import { GATEWAY_PATH, serveGateway } from './gateway';
+import { MAX_DIALECT } from './handshake';
 import type { Hub } from './hub';
 import { addressBook, sharingService } from './abch';
 import { acceptNotification, type NsSession } from './notification';
@@ -45,6 +46,8 @@ export interface ServerOptions {
   oimQuota?: number;
   /** Default: nothing (the CLI logs to stderr). */
   log?: (line: string) => void;
+  /** The newest dialect accepted in VER (default 18), to play an older server. */
+  maxDialect?: number;
 }
 
 /** Paths of the SOAP services on the HTTPS server, as on Escargot (MSNP13-18.md §11.1). */
@@ -122,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       challengeIntervalMs: options.challengeIntervalMs ?? 60_000,
       sbIdleTimeoutMs: options.sbIdleTimeoutMs ?? 5 * 60_000,
       loginTimeoutMs: options.loginTimeoutMs ?? 60_000,
+      maxDialect: options.maxDialect ?? MAX_DIALECT,
       log,
     },
     issueSwitchboardCookie: (email, dialect, guid) => switchboard.issueCookie(email, dialect, guid),

@@ -97,6 +97,10 @@ export class NsSession implements HandshakeState {
     this.conn.onClose(() => this.signOut());
   }
 
+  get maxDialect(): number {
+    return this.hub.settings.maxDialect;
+  }
+
   get email(): string {
     return this.account?.email ?? '';
   }

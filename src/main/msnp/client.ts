@@ -59,8 +59,8 @@ export interface MessengerClientOptions {
   readonly email: string;
   readonly password: string;
   /**
-   * Dialect numbers to offer, e.g. `[12, 11]`; by default MSNP12…MSNP8 (…MSNP2 with
-   * `legacyProtocols`). MSNP13+ are offered only when asked for here.
+   * Dialect numbers to offer, e.g. `[12, 11]`; by default MSNP18…MSNP8 (…MSNP2 with
+   * `legacyProtocols`).
    */
   readonly protocols?: readonly number[];
   readonly legacyProtocols?: boolean;

@@ -3,9 +3,12 @@
 //   the top] → USR S (the answer of the dialect's auth mechanism) → USR OK.
 // A first server that is already the NS (Escargot) simply answers USR I with USR S.
 // When every offered dialect uses the same mechanism after a CVR, VER, CVR and USR I do not
-// depend on each other's replies and go out together (servers answer in order), and the
-// mechanism's own preparation (TWN: the Passport nexus) runs while they travel: one round trip
-// per server instead of three.
+// depend on each other's replies and go out together (servers answer in order): one round trip
+// per server instead of three. When the offer spans mechanisms (SSO at 15+, TWN below), the
+// `USR … I` depends on the dialect the server picks, so VER goes alone and CVR and USR I go
+// together after its reply: two. Either way the preparation of every offered mechanism (TWN: the
+// Passport nexus; SSO: the login service's tokens) needs nothing from the server and runs while
+// they travel; the one the server's pick does not need is wasted, and its failure ignored.
 import { serverToClientPayload, decodeName, type Frame } from './codec';
 import { MsnpConnection } from './connection';
 import { dialectOf, type Dialect } from './dialects';
@@ -56,10 +59,15 @@ function mechanismOf(dialect: Dialect): AuthMechanism {
 
 export async function login(options: LoginOptions): Promise<LoginResult> {
   const maxReferrals = options.maxReferrals ?? 3;
-  pipelinedMechanism(options)?.prepare?.(options);
+  const prepare =
+    options.pipelining === false
+      ? undefined
+      : () => {
+          for (const mechanism of offeredMechanisms(options)) mechanism.prepare?.(options);
+        };
   let target = { host: options.host, port: options.port };
   for (let hop = 0; ; hop++) {
-    const outcome = await loginAt(target, options);
+    const outcome = await loginAt(target, options, hop === 0 ? prepare : undefined);
     if ('done' in outcome) return outcome.done;
     if (hop >= maxReferrals) {
       throw new MsnpError('protocol', `The server referred the sign-in more than ${maxReferrals} times`);
@@ -68,11 +76,16 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   }
 }
 
-async function loginAt(target: { host: string; port: number }, options: LoginOptions): Promise<Outcome> {
+/** `whileConnecting` runs once the connection is under way, so its work does not delay the connect. */
+async function loginAt(
+  target: { host: string; port: number },
+  options: LoginOptions,
+  whileConnecting?: () => void,
+): Promise<Outcome> {
   const { signal } = options;
   throwIfCancelled(signal);
   options.onStep?.('connect');
-  const connection = await MsnpConnection.connect({
+  const connecting = MsnpConnection.connect({
     host: target.host,
     port: target.port,
     payloadRule: serverToClientPayload,
@@ -80,6 +93,8 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
+  whileConnecting?.();
+  const connection = await connecting;
   const abort = (): void => connection.destroy(cancelled());
   if (signal?.aborted) abort();
   signal?.addEventListener('abort', abort);
@@ -88,7 +103,7 @@ async function loginAt(target: { host: string; port: number }, options: LoginOpt
     const mechanism = pipelinedMechanism(options);
     const outcome = mechanism
       ? await pipelinedSignIn(connection, mechanism, options)
-      : await sequentialSignIn(connection, options);
+      : await signInAfterVer(connection, options);
     if ('referral' in outcome) connection.destroy();
     return outcome;
   } catch (err) {
@@ -109,6 +124,14 @@ function pipelinedMechanism(options: LoginOptions): AuthMechanism | undefined {
   const first = rows[0];
   if (!first || rows.some((d) => d.handshake !== 'CVR' || d.auth !== first.auth)) return undefined;
   return mechanismOf(first);
+}
+
+/** The distinct mechanisms of the offered dialects, in the order first offered. */
+function offeredMechanisms(options: LoginOptions): AuthMechanism[] {
+  return [...new Set(options.dialects.map((d) => dialectOf(d).auth))].flatMap((name) => {
+    const mechanism = AUTH_MECHANISMS.get(name);
+    return mechanism ? [mechanism] : [];
+  });
 }
 
 function verParams(dialects: readonly number[]): string[] {
@@ -134,10 +157,23 @@ function chosenDialect(reply: Frame, dialects: readonly number[]): Dialect {
   return chosen;
 }
 
-/** VER, then INF or CVR as the chosen dialect wants, then USR I: each after the previous reply. */
-async function sequentialSignIn(connection: MsnpConnection, options: LoginOptions): Promise<Outcome> {
+/**
+ * VER, then INF or CVR as the chosen dialect wants, then USR I. Without pipelining each waits
+ * for the previous reply; with it, CVR and USR I (both known once the dialect is) go together.
+ */
+async function signInAfterVer(connection: MsnpConnection, options: LoginOptions): Promise<Outcome> {
   const dialect = chosenDialect(await connection.request('VER', verParams(options.dialects)), options.dialects);
   const mechanism = mechanismOf(dialect);
+  if (dialect.handshake === 'CVR' && options.pipelining !== false) {
+    const cvr = connection.request('CVR', cvrParams(dialect, options.email));
+    const usr = connection.request('USR', usrInitialParams(mechanism, options.email), { accept: ['USR', 'XFR'] });
+    // Settled below or abandoned when the CVR fails; never an unhandled rejection.
+    usr.catch(() => undefined);
+    options.onStep?.('cvr');
+    await cvr;
+    options.onStep?.('usr-initial');
+    return afterUsrInitial(connection, dialect, mechanism, await usr, options);
+  }
   if (dialect.handshake === 'INF') {
     options.onStep?.('inf');
     const inf = await connection.request('INF');
@@ -159,18 +195,16 @@ async function sequentialSignIn(connection: MsnpConnection, options: LoginOption
 }
 
 /**
- * VER, CVR and USR I in one go. CVR reports the version of the highest dialect offered, as the
- * official clients reported their own version whatever was negotiated. Replies are awaited in
- * order, so a failed VER is what gets reported, not the CVR or USR it took down with it.
+ * VER, CVR and USR I in one go. Replies are awaited in order, so a failed VER is what gets
+ * reported, not the CVR or USR it took down with it.
  */
 async function pipelinedSignIn(
   connection: MsnpConnection,
   mechanism: AuthMechanism,
   options: LoginOptions,
 ): Promise<Outcome> {
-  const highest = dialectOf(Math.max(...options.dialects));
   const ver = connection.request('VER', verParams(options.dialects));
-  const cvr = connection.request('CVR', cvrParams(highest, options.email));
+  const cvr = connection.request('CVR', cvrParams(highestOffered(options), options.email));
   const usr = connection.request('USR', usrInitialParams(mechanism, options.email), { accept: ['USR', 'XFR'] });
   // Settled below or abandoned when an earlier reply fails; never an unhandled rejection.
   cvr.catch(() => undefined);
@@ -181,6 +215,12 @@ async function pipelinedSignIn(
   options.onStep?.('usr-initial');
   return afterUsrInitial(connection, dialect, mechanism, await usr, options);
 }
+
+/**
+ * Before the server picks, CVR reports the version of the highest dialect offered, as the
+ * official clients reported their own version whatever was negotiated.
+ */
+const highestOffered = (options: LoginOptions): Dialect => dialectOf(Math.max(...options.dialects));
 
 function cvrParams(dialect: Dialect, email: string): string[] {
   const version = dialect.clientVersion ?? '7.5.0324';

@@ -8,14 +8,11 @@ import { LIST_SYNCS } from './sync';
 export const SUPPORTED_DIALECTS: readonly number[] = dialectsUsing([...AUTH_MECHANISMS.keys()], [...LIST_SYNCS.keys()]);
 
 /**
- * Offered unless others are asked for: the Passport 1.4 dialects with lists on the notification
- * server. MD5 sign-in works only for accounts whose server still keeps an MD5 password hash, and
- * the address-book dialects (MSNP13+) are newer here, so both are opt-in.
+ * Offered unless others are asked for: every dialect from Passport 1.4 (MSNP8) up, so a server
+ * picks its newest. MD5 sign-in works only for accounts whose server still keeps an MD5 password
+ * hash, so the dialects that use it are opt-in.
  */
-export const DEFAULT_DIALECTS: readonly number[] = SUPPORTED_DIALECTS.filter((d) => {
-  const row = dialectOf(d);
-  return row.auth === 'TWN' && row.lists.sync === 'SYN';
-});
+export const DEFAULT_DIALECTS: readonly number[] = SUPPORTED_DIALECTS.filter((d) => dialectOf(d).auth !== 'MD5');
 
 /** Offered with `legacyProtocols`: the defaults and the MD5 dialects below them. */
-export const LEGACY_DIALECTS: readonly number[] = SUPPORTED_DIALECTS.filter((d) => dialectOf(d).lists.sync === 'SYN');
+export const LEGACY_DIALECTS: readonly number[] = SUPPORTED_DIALECTS;

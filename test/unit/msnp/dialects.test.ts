@@ -91,9 +91,9 @@ describe('dialects spoken', () => {
     expect(dialectsUsing(['MD5', 'TWN', 'SSO'], ['SYN', 'ABCH'])).toEqual(range(2, 18).reverse());
   });
 
-  it('leave the MD5 and address-book dialects out by default', () => {
-    expect(DEFAULT_DIALECTS).toEqual([12, 11, 10, 9, 8]);
-    expect(LEGACY_DIALECTS).toEqual(range(2, 12).reverse());
+  it('leave only the MD5 dialects out by default', () => {
+    expect(DEFAULT_DIALECTS).toEqual(range(8, 18).reverse());
+    expect(LEGACY_DIALECTS).toEqual(range(2, 18).reverse());
   });
 
   it('say where presence lines carry a network id and caps:capsEx', () => {

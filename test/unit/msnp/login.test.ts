@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { login, type LoginOptions, type LoginResult, type LoginStep } from '../../../src/main/msnp/login';
 import { DaLoginCache } from '../../../src/main/msnp/passport';
+import { TokenStore } from '../../../src/main/msnp/soap/rst';
 import { ScriptedServer } from './scripted-peer';
 import { PassportStub } from './passport-stub';
 import { failure } from '../../support/msnp-failure';
@@ -158,6 +159,72 @@ describe('login', () => {
     expect(session.dialect).toBe(12);
     expect(passport.hits('/rdr/pprdr.asp')).toBe(1);
     expect(steps).toEqual(['connect', 'ver', 'cvr', 'usr-initial', 'passport', 'usr-subsequent']);
+  });
+
+  it('offering SSO and TWN dialects: VER alone, then CVR and USR I for the dialect picked; a wasted RST is harmless', async () => {
+    passport.issue('0f3a9c1e55b2d47a8e01');
+    const asked = (path: string, status: number): Promise<void> =>
+      new Promise((resolve) =>
+        passport.route(path, (_req, res) => {
+          resolve();
+          if (status === 200) res.writeHead(200, { PassportURLs: `DALogin=${passport.origin}/login2.srf` }).end();
+          else res.writeHead(status).end();
+        }),
+      );
+    // Both preparations start before any reply: the nexus for TWN, the login service for SSO
+    // (which fails here, and is not needed once the server picks MSNP12).
+    const nexusAsked = asked('/rdr/pprdr.asp', 200);
+    const rstAsked = asked('/RST.srf', 500);
+    const tokens = new TokenStore();
+    const result = login(
+      options({
+        port: ns.port,
+        dialects: [18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8],
+        sso: { rstUrl: `${passport.origin}/RST.srf`, tokens, machineGuid: '{7C3A1F21-4B1E-4C58-9D4D-2A5A8E3C0B11}' },
+      }),
+    );
+    const peer = await ns.accept();
+    const ver = await peer.expect('VER');
+    expect(ver.params.slice(1)).toEqual([...[18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8].map((d) => `MSNP${d}`), 'CVR0']);
+    await Promise.all([nexusAsked, rstAsked]);
+    // By now the client would have written anything pipelined with VER.
+    expect(peer.unread).toBe(0);
+    peer.send(`VER ${ver.params[0] ?? ''} MSNP12\r\n`);
+    const cvr = await peer.expect('CVR');
+    const usr = await peer.expect('USR');
+    expect(cvr.params[6]).toBe('7.5.0324');
+    expect(usr.params.slice(1)).toEqual(['TWN', 'I', 'alice@example.com']);
+    peer.send(
+      `CVR ${cvr.params[0] ?? ''} 7.5.0324 7.5.0324 7.5.0324 https://e https://e\r\n` +
+        `USR ${usr.params[0] ?? ''} TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1\r\n`,
+    );
+    const twnS = await peer.expect('USR');
+    expect(twnS.params.slice(1)).toEqual(['TWN', 'S', '0f3a9c1e55b2d47a8e01']);
+    peer.send(`USR ${twnS.params[0]} OK alice@example.com 1 0\r\n`);
+    session = await result;
+    expect(session.dialect).toBe(12);
+    expect(passport.hits('/rdr/pprdr.asp')).toBe(1);
+    expect(passport.hits('/RST.srf')).toBe(1);
+    expect(tokens.get('messenger')).toBeUndefined();
+    expect(steps).toEqual(['connect', 'ver', 'cvr', 'usr-initial', 'passport', 'usr-subsequent']);
+  });
+
+  it('offering SSO and TWN dialects: USR SSO I once the server picks MSNP18', async () => {
+    const result = login(
+      options({
+        port: ns.port,
+        dialects: [18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8],
+        sso: { rstUrl: `${passport.origin}/RST.srf`, tokens: new TokenStore() },
+      }),
+    );
+    const failed = failure(result);
+    const peer = await ns.accept();
+    await peer.answer('VER', 'MSNP18');
+    const cvr = await peer.expect('CVR');
+    expect(cvr.params[6]).toBe('14.0.8117.0416');
+    expect((await peer.expect('USR')).params.slice(1)).toEqual(['SSO', 'I', 'alice@example.com']);
+    peer.hangUp();
+    expect((await failed).kind).toBe('network');
   });
 
   it('asks the nexus again when the early lookup failed', async () => {

@@ -24,6 +24,11 @@ export class PeerConnection {
     socket.on('error', () => undefined);
   }
 
+  /** Frames received and not read yet. */
+  get unread(): number {
+    return this.frames.length;
+  }
+
   /** The next frame from the client; throws if the client hangs up instead. */
   async read(): Promise<Frame> {
     const frame =

@@ -14,6 +14,7 @@ import { CHOOSABLE_STATUSES, STATUS_LABELS } from '../../../shared/status';
 import { phaseMessage, signOutMessage } from '../lib/words';
 import { clearSignOut, useSession } from '../store/session';
 import { ProxyFields, proxyDraft, proxySetting, saveProxyPassword, type ProxyDraft } from './ProxyFields';
+import { SoapFields, soapDraft, soapSetting, type SoapDraft } from './SoapFields';
 
 const CUSTOM = 'custom';
 
@@ -22,7 +23,8 @@ function presetFor(account: SavedAccount, presets: readonly ServerPreset[]): str
     (p) =>
       p.server.host === account.server.host &&
       p.server.port === account.server.port &&
-      p.server.nexus === account.server.nexus,
+      p.server.nexus === account.server.nexus &&
+      JSON.stringify(p.server.soap ?? {}) === JSON.stringify(account.server.soap ?? {}),
   );
   return match?.id ?? CUSTOM;
 }
@@ -44,6 +46,9 @@ export function SignIn(): React.JSX.Element {
   const [port, setPort] = useState('1863');
   const [nexus, setNexus] = useState('');
   const [proxy, setProxy] = useState<ProxyDraft>(() => proxyDraft(undefined, true));
+  const [soap, setSoap] = useState<SoapDraft>(() => soapDraft(undefined));
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [soapAttempts, setSoapAttempts] = useState(0);
   const [useGateway, setUseGateway] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -61,6 +66,7 @@ export function SignIn(): React.JSX.Element {
     setPort(String(account.server.port));
     setNexus(account.server.nexus ?? '');
     setProxy(proxyDraft(account.server.proxy, true));
+    setSoap(soapDraft(account.server.soap));
     setUseGateway(account.server.useGateway ?? false);
   };
 
@@ -78,15 +84,23 @@ export function SignIn(): React.JSX.Element {
     );
   }, []);
 
+  const soapNow = soapSetting(soap);
+
   const server = (): ServerConfig | string => {
     const preset = presets.find((p) => p.id === serverChoice);
     if (preset) return preset.server;
     const proxySettingNow = proxySetting(proxy);
     if (typeof proxySettingNow === 'string') return proxySettingNow;
+    if ('errors' in soapNow) {
+      setAdvancedOpen(true);
+      setSoapAttempts((n) => n + 1);
+      return 'Check the service addresses under Advanced.';
+    }
     const parsed = ServerConfig.safeParse({
       host,
       port: Number(port),
       ...(nexus.trim() === '' ? {} : { nexus: nexus.trim() }),
+      ...(soapNow.setting === undefined ? {} : { soap: soapNow.setting }),
       ...(proxySettingNow === undefined ? {} : { proxy: proxySettingNow }),
       ...(useGateway ? { useGateway: true } : {}),
     });
@@ -275,6 +289,16 @@ export function SignIn(): React.JSX.Element {
               <input type="checkbox" checked={useGateway} onChange={(e) => setUseGateway(e.target.checked)} />
               Always use the HTTP gateway
             </label>
+            <SoapFields
+              draft={soap}
+              host={host}
+              nexus={nexus}
+              errors={'errors' in soapNow ? soapNow.errors : {}}
+              failedAttempts={soapAttempts}
+              open={advancedOpen}
+              onToggle={setAdvancedOpen}
+              onChange={setSoap}
+            />
           </fieldset>
         )}
         <button type="submit" className="button button-primary sign-in-button">
