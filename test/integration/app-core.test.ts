@@ -527,7 +527,7 @@ describe('app core with several places (MSNP18)', () => {
   });
 
   it('refuses to sign out other places where the dialect has none', async () => {
-    const app = harness();
+    const app = harness(undefined, undefined, { engine: { protocols: [12] } });
     await app.call('account:sign-in', signInInput('alice'));
     expect(await app.call('session:sign-out-elsewhere', {})).toMatchObject({
       ok: false,

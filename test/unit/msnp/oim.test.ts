@@ -244,6 +244,12 @@ describe('the order offline messages are shown in', () => {
     expect(orderOfflineMessages(messages).map((x) => x.id)).toEqual(['a4', 'a1', 'a2', 'a3', 'b1', 'a5', 'b2']);
   });
 
+  it('keeps the given (server) order for runs of the same second', () => {
+    // Two sessions, each a run of one message, sent within a second.
+    const messages = [m('z-first', 'a', 100, 'R9', 1), m('a-second', 'a', 100, 'R1', 1)];
+    expect(orderOfflineMessages(messages).map((x) => x.id)).toEqual(['z-first', 'a-second']);
+  });
+
   it('orders by date without run ids (UUM-sent messages)', () => {
     expect(orderOfflineMessages([m('x2', 'x', 20), m('x1', 'x', 10)]).map((x) => x.id)).toEqual(['x1', 'x2']);
   });

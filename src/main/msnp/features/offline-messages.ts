@@ -97,7 +97,11 @@ export class OfflineMessages {
 
   async fetch(ids?: readonly string[]): Promise<{ messages: OfflineMessage[]; failures: OfflineMessageFailure[] }> {
     this.soapAccess();
-    const wanted = [...new Set((ids ?? [...this.pending.keys()]).map((id) => id.toUpperCase()))];
+    // In the order the server listed them: the last word between messages of the same second.
+    const listed = new Map([...this.pending.keys()].map((id, i) => [id, i]));
+    const wanted = [...new Set((ids ?? [...this.pending.keys()]).map((id) => id.toUpperCase()))].sort(
+      (a, b) => (listed.get(a) ?? -1) - (listed.get(b) ?? -1),
+    );
     const fetched: Fetched[] = [];
     const failures: OfflineMessageFailure[] = [];
     for (const id of wanted) {
@@ -398,12 +402,16 @@ export class OfflineMessages {
 /**
  * The order to show offline messages in: each sender's by run (`X-OIM-Run-Id`, runs by their
  * earliest time) and sequence number, else by time; the senders interleaved by time, each
- * keeping its own order.
+ * keeping its own order. Times have whole seconds, so messages of the same second keep the order
+ * they are given in (the server's): every session starts a new run, so two messages sent from two
+ * sessions within a second differ in nothing else.
  */
 export function orderOfflineMessages<T extends OfflineMessage & Pick<DecodedOfflineMessage, 'runId' | 'sequence'>>(
   messages: readonly T[],
 ): T[] {
-  const byTime = (a: T, b: T): number => a.sentAt - b.sentAt || a.receivedAt - b.receivedAt || a.id.localeCompare(b.id);
+  const given = new Map(messages.map((m, i) => [m, i]));
+  const byTime = (a: T, b: T): number =>
+    a.sentAt - b.sentAt || a.receivedAt - b.receivedAt || (given.get(a) ?? 0) - (given.get(b) ?? 0);
   const queues = new Map<string, T[]>();
   for (const m of messages) {
     const queue = queues.get(m.from) ?? [];
