@@ -91,6 +91,8 @@ const ConversationEntry = z.discriminatedUnion('kind', [
     delivery: DeliveryState.optional(),
     failureReason: z.string().optional(),
     emoticons: DeclaredEmoticons.optional(),
+    /** Received as an offline message; `at` is when it was sent. */
+    offline: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('nudge'), from: Participant, outgoing: z.boolean(), at: z.number() }),
   z.object({ kind: z.literal('system'), text: z.string(), at: z.number() }),
@@ -171,6 +173,11 @@ export const commands = {
     input: z
       .object({ conversationId: ConversationId, text: z.string().min(1).max(16384), format: TextFormat })
       .strict(),
+    output: z.object({ messageIds: z.array(z.string()) }),
+  },
+  /** "Send again": a new attempt of a message that failed, as a new message. */
+  'conversation:resend': {
+    input: z.object({ conversationId: ConversationId, messageId: z.string().min(1).max(64) }).strict(),
     output: z.object({ messageIds: z.array(z.string()) }),
   },
   'conversation:typing': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
@@ -299,6 +306,8 @@ export const events = {
     format: TextFormat.optional(),
     at: z.number(),
     emoticons: DeclaredEmoticons.optional(),
+    /** Received as an offline message; `at` is when it was sent. */
+    offline: z.boolean().optional(),
   }),
   /** A custom emoticon a received message declared has arrived (verified) and can be shown. */
   'conversation:emoticon': z.object({

@@ -29,6 +29,7 @@ import { SessionService, type EngineOptions } from './session';
 import { createDownload, type FileSink } from '../msnp/p2p/files';
 import { fileSource, type FileSource } from '../msnp/p2p/source';
 import { proxyPasswordKey } from './network';
+import { Outbox } from './outbox';
 import { TraceLog } from './trace-log';
 import { WireTrace, type TraceEntry } from '../msnp/transport';
 import { formatTrace } from '../../shared/trace-format';
@@ -170,6 +171,12 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     },
     reportError: (message) => emit('session:error', { message }),
     history,
+    outbox: new Outbox({
+      dir: join(deps.dataDir, 'outbox'),
+      reportError: (message) => emit('session:error', { message }),
+      now,
+    }),
+    restored: (conversationId) => windows.openConversation(conversationId, { activate: false }),
   });
 
   const objects = new ObjectStore(join(deps.dataDir, 'objects'));
@@ -317,6 +324,9 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       const emoticons = email === undefined ? [] : await media.declarations(email, text);
       return { messageIds: conversations.send(conversationId, text, format, emoticons) };
     },
+    'conversation:resend': ({ conversationId, messageId }) => ({
+      messageIds: conversations.resend(conversationId, messageId),
+    }),
     'conversation:typing': ({ conversationId }) => conversations.typing(conversationId),
     'conversation:nudge': ({ conversationId }) => conversations.nudge(conversationId),
     'conversation:invite': ({ conversationId, email }) => conversations.invite(conversationId, email),

@@ -257,6 +257,9 @@ export class SessionService {
       client.on('state', (phase) => {
         this.phaseNow = phase;
         emit('session:phase', { phase });
+        // The contact list and presence are in by now: waiting messages know whom they go to.
+        if (phase === 'online') conversations.connected(client.email);
+        else conversations.disconnected();
       }),
       client.on('signed-in', ({ protocol, profile }) => {
         this.protocol = protocol;

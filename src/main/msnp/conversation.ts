@@ -331,7 +331,11 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     conv.switchboards.clear();
     for (const item of unsent) {
       item.sentOn = undefined;
-      item.settle({ ok: false, reason });
+      // One that went out may have reached them before its ACK was lost with the switchboard.
+      item.settle({
+        ok: false,
+        reason: item.attempts > 0 ? `${reason}: the message may not have been delivered` : reason,
+      });
     }
     this.emit('closed', { conversationId: conv.id, reason });
   }

@@ -34,6 +34,7 @@ function setup() {
     now: () => 1000,
   });
   service.attach(manager);
+  service.connected('me@example.com');
   const endSession = (reason: string): void => ended.forEach((listener) => listener(reason));
   const next = <E extends EventName>(name: E): Promise<EventPayload<E>> =>
     new Promise((resolve) => waiters.push({ name, resolve: resolve as (payload: unknown) => void }));
