@@ -299,10 +299,10 @@ export class ConversationsService {
   }
 
   /** A conversation of ours with these people, not yet tied to any engine conversation. */
-  private create(people: readonly string[]): AppConversation {
+  private create(people: readonly string[], nameOf = this.deps.nameOf): AppConversation {
     const conv: AppConversation = {
       id: randomUUID(),
-      participants: new Map(people.map((email) => [email, { email, displayName: this.deps.nameOf(email) }])),
+      participants: new Map(people.map((email) => [email, { email, displayName: nameOf(email) }])),
       lastPeople: [...people],
       entries: [],
       engineId: undefined,
@@ -314,10 +314,13 @@ export class ConversationsService {
   }
 
   /** The open conversation with exactly these people, or a new one the windows are told of. */
-  private findOrCreate(people: readonly string[]): { conv: AppConversation; created: boolean } {
+  private findOrCreate(
+    people: readonly string[],
+    nameOf = this.deps.nameOf,
+  ): { conv: AppConversation; created: boolean } {
     const existing = this.findByPeople(people);
     if (existing) return { conv: existing, created: false };
-    const conv = this.create(people);
+    const conv = this.create(people, nameOf);
     this.deps.emit('conversation:opened', { conversationId: conv.id, participants: [...conv.participants.values()] });
     return { conv, created: true };
   }
@@ -440,12 +443,13 @@ export class ConversationsService {
     for (const message of messages) {
       const email = message.from.toLowerCase();
       if (email === this.deps.self().email.toLowerCase()) continue;
-      const { conv } = this.findOrCreate([email]);
-      const known = this.deps.nameOf(email);
-      const from: Participant = conv.participants.get(email) ?? {
-        email,
-        displayName: known === email ? message.fromName : known,
+      // Someone not in the contact list goes by the name the server's notice gave.
+      const nameOf = (who: string): string => {
+        const known = this.deps.nameOf(who);
+        return known === who && message.fromName.trim() !== '' ? message.fromName : known;
       };
+      const { conv } = this.findOrCreate([email], nameOf);
+      const from: Participant = conv.participants.get(email) ?? { email, displayName: nameOf(email) };
       const id = `received-${++this.received}`;
       this.record(conv, {
         kind: 'message',

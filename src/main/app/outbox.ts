@@ -63,10 +63,6 @@ export class Outbox {
     return this.list.map((e) => ({ ...e, to: [...e.to] }));
   }
 
-  has(id: string): boolean {
-    return this.list.some((e) => e.id === id);
-  }
-
   /** Keeps a message before it is sent; false when the disk refused (it is still kept in memory). */
   add(entry: OutboxEntry): boolean {
     this.list.push({ ...entry, to: [...entry.to] });
