@@ -90,6 +90,8 @@ const ConversationEntry = z.discriminatedUnion('kind', [
     at: z.number(),
     delivery: DeliveryState.optional(),
     failureReason: z.string().optional(),
+    /** Failed without a refusal: it went out unconfirmed, so it may have arrived. */
+    uncertain: z.boolean().optional(),
     emoticons: DeclaredEmoticons.optional(),
     /** Received as an offline message; `at` is when it was sent. */
     offline: z.boolean().optional(),
@@ -324,6 +326,8 @@ export const events = {
     messageId: z.string(),
     state: DeliveryState,
     reason: z.string().optional(),
+    /** A failure that may not be one: it went out and nothing confirmed it ("may not have been delivered"). */
+    uncertain: z.boolean().optional(),
   }),
   /** Someone sent a content type this client cannot show. */
   'conversation:unsupported': z.object({ conversationId: ConversationId, from: Participant, contentType: z.string() }),

@@ -13,6 +13,7 @@ import {
   type Transfer,
 } from '../../shared/schemas';
 import type { ConversationManager } from '../msnp/conversation';
+import { MsnpError } from '../msnp/errors';
 import type { OfflineMessage } from '../msnp/events';
 import type { EmoticonDeclaration } from '../msnp/p2p/emoticons';
 import type { HistoryRecorder, LiveRecord } from './history/service';
@@ -233,7 +234,7 @@ export class ConversationsService {
         this.log(conv, notice);
         this.deps.emit('conversation:unsupported', { conversationId: conv.id, from, contentType });
       }),
-      manager.on('delivery', ({ messageId, state, reason }) => {
+      manager.on('delivery', ({ messageId, state, reason, uncertain }) => {
         const message = this.sending.get(messageId);
         if (!message) return;
         this.sending.delete(messageId);
@@ -241,7 +242,7 @@ export class ConversationsService {
         if (state === 'failed') {
           // One part lost is the message lost; the other parts' reports change nothing.
           for (const part of message.parts) this.sending.delete(part);
-          this.settle(message.conv, message.id, 'failed', reason);
+          this.settle(message.conv, message.id, 'failed', reason, uncertain);
         } else if (message.parts.size === 0) {
           this.settle(message.conv, message.id, 'delivered');
         }
@@ -390,7 +391,7 @@ export class ConversationsService {
       delivery: entry.delivery,
       ...(ownPicture === undefined ? {} : { picture: ownPicture }),
     });
-    if (!now) this.emitDelivery(conv, id, 'queued');
+    if (!now) this.deps.emit('conversation:delivery', { conversationId: conv.id, messageId: id, state: 'queued' });
     return [id];
   }
 
@@ -608,7 +609,9 @@ export class ConversationsService {
     const sent = (this.oimChains.get(email) ?? Promise.resolve()).then(() => oim.sendOfflineMessage(email, text));
     const chain = sent.then(
       () => this.settle(conv, id, 'offline'),
-      (err: unknown) => this.settle(conv, id, 'failed', toCommandError(err).message),
+      (err: unknown) =>
+        // A request that timed out or lost its connection may have been stored all the same.
+        this.settle(conv, id, 'failed', toCommandError(err).message, mayHaveArrived(err)),
     );
     this.oimChains.set(email, chain);
     void chain.finally(() => {
@@ -634,7 +637,7 @@ export class ConversationsService {
         format: kept.format,
         at: kept.at,
         delivery: kept.attempted ? 'failed' : 'queued',
-        ...(kept.attempted ? { failureReason: UNCONFIRMED_AT_RESTART } : {}),
+        ...(kept.attempted ? { failureReason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
       };
       this.record(conv, entry);
       if (kept.attempted) this.deps.outbox?.remove(kept.id);
@@ -645,7 +648,7 @@ export class ConversationsService {
           conversationId: conv.id,
           messageId: kept.id,
           state: entry.delivery ?? 'queued',
-          ...(kept.attempted ? { reason: UNCONFIRMED_AT_RESTART } : {}),
+          ...(kept.attempted ? { reason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
         });
     }
   }
@@ -656,27 +659,32 @@ export class ConversationsService {
     id: string,
     state: Exclude<DeliveryState, 'sending' | 'queued'>,
     reason?: string,
+    uncertain?: boolean,
   ): void {
     this.deps.outbox?.remove(id);
-    this.setState(conv, id, state, reason);
+    this.setState(conv, id, state, reason, uncertain);
   }
 
-  private setState(conv: AppConversation, id: string, state: DeliveryState, reason?: string): void {
+  private setState(
+    conv: AppConversation,
+    id: string,
+    state: DeliveryState,
+    reason?: string,
+    uncertain?: boolean,
+  ): void {
     const entry = conv.entries.find((e) => e.kind === 'message' && e.id === id);
     if (entry?.kind === 'message') {
       entry.delivery = state;
       if (reason !== undefined) entry.failureReason = reason;
+      if (uncertain) entry.uncertain = true;
     }
     this.deps.history?.delivery(conv.id, id, state, reason);
-    this.emitDelivery(conv, id, state, reason);
-  }
-
-  private emitDelivery(conv: AppConversation, id: string, state: DeliveryState, reason?: string): void {
     this.deps.emit('conversation:delivery', {
       conversationId: conv.id,
       messageId: id,
       state,
       ...(reason === undefined ? {} : { reason }),
+      ...(uncertain ? { uncertain } : {}),
     });
   }
 
@@ -809,6 +817,10 @@ export class ConversationsService {
       throw toCommandError(err);
     }
   }
+}
+
+function mayHaveArrived(err: unknown): boolean {
+  return err instanceof MsnpError && (err.kind === 'timeout' || err.kind === 'network');
 }
 
 /** Who the conversation is with: those in it now, else those it last had (to invite again). */

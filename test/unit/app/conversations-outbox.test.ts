@@ -33,12 +33,13 @@ class FakeManager extends TypedEmitter<ConversationEvents> {
     }
     return parts;
   }
-  report(messageId: string, state: 'delivered' | 'failed', reason?: string): void {
+  report(messageId: string, state: 'delivered' | 'failed', reason?: string, uncertain?: boolean): void {
     this.emit('delivery', {
       conversationId: 'engine',
       messageId,
       state,
       ...(reason === undefined ? {} : { reason }),
+      ...(uncertain ? { uncertain } : {}),
     });
   }
   close(): void {}
@@ -143,6 +144,7 @@ describe('sending through the outbox', () => {
       'part-2',
       'failed',
       'The conversation kept disconnecting: the message may not have been delivered',
+      true,
     );
     expect(t.deliveries()).toEqual([
       {
@@ -150,6 +152,7 @@ describe('sending through the outbox', () => {
         messageId: whole,
         state: 'failed',
         reason: 'The conversation kept disconnecting: the message may not have been delivered',
+        uncertain: true,
       },
     ]);
     expect(t.service.snapshot(id).entries).toMatchObject([
@@ -256,6 +259,13 @@ describe('offline messages out', () => {
     ]);
     expect(t.kept()).toEqual([]);
     expect(t.history.deliveries.map((d) => d.state)).toEqual(['offline', 'failed']);
+
+    // No answer to the request: it may have been stored, and says so.
+    t.service.send(id, 'into the void', DEFAULT_FORMAT);
+    await flush();
+    t.oim.answers[2]?.reject(new MsnpError('timeout', 'The server did not answer'));
+    await flush();
+    expect(t.deliveries().at(-1)).toMatchObject({ state: 'failed', uncertain: true });
   });
 
   it('refuses, as before, when the dialect has no offline messages', () => {
@@ -309,6 +319,7 @@ describe('after a restart', () => {
           text: 'was on the wire',
           delivery: 'failed',
           failureReason: UNCONFIRMED_AT_RESTART,
+          uncertain: true,
         },
         { kind: 'message', id: waiting, outgoing: true, text: 'never left', delivery: 'sending' },
       ],
