@@ -107,6 +107,7 @@ export const ServerConfig = z.object({
       sharing: z.url().max(2048).optional(),
       storage: z.url().max(2048).optional(),
       oim: z.url().max(2048).optional(),
+      rsi: z.url().max(2048).optional(),
     })
     .optional(),
   /** This server's proxy; without it the global one (Options) applies. */

@@ -19,7 +19,14 @@ import { ClientContext, type Emit } from './context';
 import { ConversationManager } from './conversation';
 import { TypedEmitter } from './emitter';
 import { MsnpError } from './errors';
-import type { MessengerEvents, SwitchboardTicket } from './events';
+import type {
+  MessengerEvents,
+  OfflineMessage,
+  OfflineMessageFailure,
+  OfflineMessageNotice,
+  SwitchboardTicket,
+} from './events';
+import { OfflineMessages } from './features/offline-messages';
 import { Presence } from './features/presence';
 import { Privacy } from './features/privacy';
 import { Profile } from './features/profile';
@@ -32,7 +39,14 @@ import type { DaLoginCache } from './passport';
 import type { BackoffOptions } from './reconnect';
 import type { Transport } from './transport';
 
-export type { MessengerEvents, SwitchboardInvitation, SwitchboardTicket } from './events';
+export type {
+  MessengerEvents,
+  OfflineMessage,
+  OfflineMessageFailure,
+  OfflineMessageNotice,
+  SwitchboardInvitation,
+  SwitchboardTicket,
+} from './events';
 export { outcomeOf, signInFailureReason } from './lifecycle';
 
 export interface MessengerClientOptions {
@@ -107,6 +121,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   private readonly privacyOps: Privacy;
   private readonly roster: Roster;
   private readonly switchboards: SwitchboardRequests;
+  private readonly offline: OfflineMessages;
   /** This account's conversations (switchboard sessions); they all end whenever the session does. */
   readonly conversations: ConversationManager;
 
@@ -141,6 +156,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     this.roster = new Roster(this.ctx);
     this.switchboards = new SwitchboardRequests(this.ctx);
     const presence = new Presence(this.ctx);
+    this.offline = new OfflineMessages(this.ctx);
     this.lifecycle = new Lifecycle(
       this.ctx,
       {
@@ -157,7 +173,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         ...(options.transport === undefined ? {} : { transport: options.transport }),
         machineGuid: options.machineGuid ?? `{${randomUUID().toUpperCase()}}`,
       },
-      { profile: this.profileOps, presence },
+      { profile: this.profileOps, presence, offlineMessages: this.offline },
     );
     this.conversations = new ConversationManager({
       email,
@@ -300,5 +316,42 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
   /** Asks for a new switchboard (`XFR <trid> SB`). */
   requestSwitchboard(): Promise<SwitchboardTicket> {
     return this.switchboards.requestSwitchboard();
+  }
+
+  /** Whether this session's dialect has offline messages (MSNP13+); false before sign-in. */
+  get supportsOfflineMessages(): boolean {
+    return this.offline.supported;
+  }
+
+  /** Offline messages announced by the server and not yet deleted. */
+  pendingOfflineMessages(): OfflineMessageNotice[] {
+    return this.offline.list();
+  }
+
+  /**
+   * Fetches (GetMessage) the given pending messages, or all pending when omitted; resolves in the
+   * order to show them (per sender by X-OIM-Run-Id/Sequence-Num, else by date; overall by time).
+   * Unreadable ones go to failures and stay on the server.
+   */
+  fetchOfflineMessages(
+    ids?: readonly string[],
+  ): Promise<{ messages: OfflineMessage[]; failures: OfflineMessageFailure[] }> {
+    return this.offline.fetch(ids);
+  }
+
+  /** DeleteMessages for these ids (one call); they leave the pending list. */
+  deleteOfflineMessages(ids: readonly string[]): Promise<void> {
+    return this.offline.delete(ids);
+  }
+
+  /**
+   * Stores an offline message for `email` (Store2: lock key from the challenge, computed and
+   * kept; a Run-Id per recipient per session and Sequence-Num/MessageNumber counting from 1; body
+   * base64 in ≤76-char lines). Resolves once stored; rejects with an MsnpError whose message is
+   * the reason in words (quota, unknown recipient, not allowed, bad ticket after one renewal…).
+   * Text over `MAX_OFFLINE_TEXT_BYTES` (UTF-8) or only white space is refused (`invalid`).
+   */
+  sendOfflineMessage(email: string, text: string): Promise<void> {
+    return this.offline.send(email, text);
   }
 }

@@ -69,6 +69,11 @@ export interface Capabilities {
   readonly multiplePlaces: boolean;
   /** MSN objects (display pictures) in `CHG`, `ILN` and `NLN`, with MSNP2P to fetch them (MSNP9+). */
   readonly msnObjects: boolean;
+  /**
+   * Offline messages kept by the server: announced on the notification server (Mail-Data), read
+   * and deleted over RSI, sent with Store2 (MSNP13+, MSNP13-18.md §10).
+   */
+  readonly offlineMessages: boolean;
 }
 
 export interface Dialect {
@@ -134,7 +139,7 @@ const MD5_ERA = (groups: boolean): Era => ({
   challengeProduct: 'msmsgs@msnmsgr.com',
   syntax: CLASSIC,
   lists: { ...BY_EMAIL, form: 'classic' },
-  capabilities: { groups, personalMessage: false, multiplePlaces: false, msnObjects: false },
+  capabilities: { groups, personalMessage: false, multiplePlaces: false, msnObjects: false, offlineMessages: false },
 });
 
 const TWN_ERA = (
@@ -155,6 +160,7 @@ const TWN_ERA = (
     personalMessage: challengeProduct !== 'msmsgs@msnmsgr.com',
     multiplePlaces: false,
     msnObjects,
+    offlineMessages: false,
   },
 });
 
@@ -182,6 +188,7 @@ const ABCH_ERA = (
     personalMessage: true,
     multiplePlaces: extra.multiplePlaces ?? false,
     msnObjects: true,
+    offlineMessages: true,
   },
 });
 

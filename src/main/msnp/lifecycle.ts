@@ -10,6 +10,7 @@ import { ContactList } from './contact-list';
 import type { ClientContext, SoapAccess } from './context';
 import { dialectOf } from './dialects';
 import { MsnpError, asMsnpError, serverError } from './errors';
+import type { OfflineMessages } from './features/offline-messages';
 import type { Presence } from './features/presence';
 import type { Profile } from './features/profile';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
@@ -50,7 +51,11 @@ export class Lifecycle {
   constructor(
     private readonly ctx: ClientContext,
     private readonly options: LifecycleOptions,
-    private readonly features: { readonly profile: Profile; readonly presence: Presence },
+    private readonly features: {
+      readonly profile: Profile;
+      readonly presence: Presence;
+      readonly offlineMessages: OfflineMessages;
+    },
   ) {
     this.reconnector =
       options.reconnect === false
@@ -177,6 +182,7 @@ export class Lifecycle {
     if (signal.aborted) throw cancelled();
     this.setPhase('online');
     this.features.presence.announce(reconnecting);
+    this.features.offlineMessages.announce();
   }
 
   /** Takes over the connection the moment `USR OK` arrives. */
@@ -188,6 +194,7 @@ export class Lifecycle {
     ctx.soap = soap;
     ctx.model = new ContactList(session.email, session.displayName ?? session.email);
     this.features.profile.seed(ctx.model);
+    this.features.offlineMessages.reset();
     ctx.announced = false;
     this.detach = [
       connection.on('frame', (frame) => ctx.route(frame)),

@@ -31,6 +31,7 @@ describe('dialect table', () => {
     for (const v of range(13, 18)) expect(dialectOf(v)).toMatchObject({ handshake: 'CVR', lists: { sync: 'ABCH' } });
     expect(range(13, 18).map((v) => dialectOf(v).auth)).toEqual(['TWN', 'TWN', 'SSO', 'SSO', 'SSO', 'SSO']);
     expect(range(2, 18).filter((v) => dialectOf(v).capabilities.multiplePlaces)).toEqual([16, 17, 18]);
+    expect(range(2, 18).filter((v) => dialectOf(v).capabilities.offlineMessages)).toEqual([13, 14, 15, 16, 17, 18]);
     expect(range(2, 18).filter((v) => dialectOf(v).syntax.handle === 'network-prefixed')).toEqual([18]);
     expect(range(13, 18).map((v) => dialectOf(v).syntax.displayName)).toEqual(Array(6).fill('PRP'));
   });

@@ -191,6 +191,7 @@ describe('service addresses', () => {
       sharing: 'https://m1.example.net/abservice/SharingService.asmx',
       storage: 'https://m1.example.net/storageservice/SchematizedStore.asmx',
       oim: 'https://m1.example.net/OimWS/oim.asmx',
+      rsi: 'https://m1.example.net/rsi/rsi.asmx',
     });
     expect(soapEndpoints({ host: '::1', port: 1863 }).rst).toBe('https://[::1]/RST.srf');
   });

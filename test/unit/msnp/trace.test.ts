@@ -177,3 +177,18 @@ describe('entry size', () => {
     expect(seen[1]?.payload).toMatch(/more characters\)$/);
   });
 });
+
+describe('long bodies', () => {
+  it('masks a token that straddles the point where the body is cut', () => {
+    const trace = new WireTrace();
+    const seen: TraceEntry[] = [];
+    trace.subscribe((e) => seen.push(e));
+    const token = `t=${'Q'.repeat(400)}&p=${'R'.repeat(40)}`;
+    const body = `<Envelope>${' '.repeat(8 * 1024 - 200)}<wsse:BinarySecurityToken Id="Compact1">${token}</wsse:BinarySecurityToken>${' '.repeat(2000)}</Envelope>`;
+    trace.http('soap-1', 'in', 'HTTP 200 OK', {}, Buffer.from(body));
+    const payload = seen[0]?.payload ?? '';
+    expect(payload).toMatch(/more characters$/);
+    expect(payload).not.toContain('QQQQ');
+    expect(payload).toContain('<wsse:BinarySecurityToken Id="Compact1">***');
+  });
+});

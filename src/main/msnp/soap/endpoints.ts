@@ -11,7 +11,10 @@ export interface SoapEndpoints {
   readonly addressBook: string;
   readonly sharing: string;
   readonly storage: string;
+  /** Offline-message sending (Store2). */
   readonly oim: string;
+  /** Offline-message retrieval (GetMetadata, GetMessage, DeleteMessages). */
+  readonly rsi: string;
 }
 
 const PATHS: Readonly<Record<keyof SoapEndpoints, string>> = {
@@ -20,6 +23,7 @@ const PATHS: Readonly<Record<keyof SoapEndpoints, string>> = {
   sharing: '/abservice/SharingService.asmx',
   storage: '/storageservice/SchematizedStore.asmx',
   oim: '/OimWS/oim.asmx',
+  rsi: '/rsi/rsi.asmx',
 };
 
 const MICROSOFT =
@@ -48,5 +52,6 @@ export function soapEndpoints(server: ServerConfig): SoapEndpoints {
     sharing: pick('sharing'),
     storage: pick('storage'),
     oim: pick('oim'),
+    rsi: pick('rsi'),
   };
 }

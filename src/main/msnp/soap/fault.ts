@@ -13,8 +13,16 @@ export class SoapFault extends MsnpError {
   readonly faultText: string;
   /** The fault detail as text (e.g. Passport's `reqstatus` or a lock-key challenge), when present. */
   readonly detail: string | undefined;
+  /** The detail's elements by local name, each with its text (e.g. `LockKeyChallenge`). */
+  readonly detailFields: ReadonlyMap<string, string>;
 
-  constructor(service: string, faultCode: string, faultText: string, detail?: string) {
+  constructor(
+    service: string,
+    faultCode: string,
+    faultText: string,
+    detail?: string,
+    detailFields: ReadonlyMap<string, string> = new Map(),
+  ) {
     const name = faultCode.slice(faultCode.lastIndexOf(':') + 1);
     super(
       AUTH_FAULTS.has(name) ? 'auth' : 'server',
@@ -26,5 +34,6 @@ export class SoapFault extends MsnpError {
     this.faultName = name;
     this.faultText = faultText;
     this.detail = detail;
+    this.detailFields = detailFields;
   }
 }

@@ -67,20 +67,26 @@ function post(call: SoapCall): Promise<HttpAnswer> {
   const body = Buffer.from(call.envelope.text, 'utf8');
   const maxBytes = call.maxBytes ?? MAX_SOAP_BYTES;
   const timeoutMs = call.timeoutMs ?? 15_000;
+  const headers = {
+    'Content-Type': 'text/xml; charset=utf-8',
+    'Content-Length': String(body.length),
+    ...(call.action === undefined ? {} : { SOAPAction: `"${call.action}"` }),
+  };
+  // The inspector shows SOAP like any other traffic; the trace masks passwords and tokens itself.
+  const trace = call.transport?.trace;
+  const traceId = trace?.active ? trace.open('soap') : undefined;
+  if (traceId !== undefined) trace?.http(traceId, 'out', `POST ${url.href}`, headers, body);
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: MsnpError): void => {
       if (settled) return;
       settled = true;
+      if (traceId !== undefined) trace?.note(traceId, `${call.service} failed: ${error.message}`);
       reject(error);
     };
     const common = {
       method: 'POST',
-      headers: {
-        'Content-Type': 'text/xml; charset=utf-8',
-        'Content-Length': String(body.length),
-        ...(call.action === undefined ? {} : { SOAPAction: `"${call.action}"` }),
-      },
+      headers,
       agent: call.transport?.httpAgent(!insecure) ?? (false as const),
       ...(call.signal ? { signal: call.signal } : {}),
     };
@@ -110,7 +116,12 @@ function post(call: SoapCall): Promise<HttpAnswer> {
       res.on('end', () => {
         if (settled) return;
         settled = true;
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        const answer = Buffer.concat(chunks);
+        if (traceId !== undefined) {
+          const status = `HTTP ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim();
+          trace?.http(traceId, 'in', status, res.headers, answer);
+        }
+        resolve({ status: res.statusCode ?? 0, body: answer.toString('utf8') });
       });
       res.on('error', (err) => fail(new MsnpError('network', `${call.service}: ${err.message}`, { cause: err })));
     });

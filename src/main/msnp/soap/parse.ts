@@ -106,6 +106,15 @@ function flatText(element: XmlElement): string {
   return [element.text, ...element.children.map(flatText)].filter((t) => t !== '').join(' ');
 }
 
+/** Every element below `element` that has text, by local name (the first of each name). */
+function textFields(element: XmlElement, into = new Map<string, string>()): Map<string, string> {
+  for (const c of element.children) {
+    if (c.text !== '' && !into.has(c.name)) into.set(c.name, c.text);
+    textFields(c, into);
+  }
+  return into;
+}
+
 /**
  * The Body of a SOAP envelope; a Fault in it (SOAP 1.1 `faultcode`/`faultstring`, or 1.2
  * `Code/Value`, `Reason/Text`) is thrown as a SoapFault naming `service`.
@@ -120,7 +129,7 @@ export function soapBody(text: string, service: string, maxBytes = MAX_SOAP_BYTE
     const code = child(fault, 'faultcode')?.text ?? descend(fault, 'Code', 'Value')?.text ?? '';
     const reason = child(fault, 'faultstring')?.text ?? descend(fault, 'Reason', 'Text')?.text ?? '';
     const detail = child(fault, 'detail') ?? child(fault, 'Detail');
-    throw new SoapFault(service, code, reason, detail ? flatText(detail) : undefined);
+    throw new SoapFault(service, code, reason, detail ? flatText(detail) : undefined, detail && textFields(detail));
   }
   return body;
 }

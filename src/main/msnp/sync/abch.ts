@@ -41,7 +41,7 @@ export const abchListSync: ListSync = {
 };
 
 /** A fault meaning the ticket expired (or the service no longer takes it), not the request was wrong. */
-function ticketRefused(err: unknown): boolean {
+export function ticketRefused(err: unknown): boolean {
   return err instanceof SoapFault && (err.kind === 'auth' || /TokenExpired|PassportAuthFail/.test(err.detail ?? ''));
 }
 

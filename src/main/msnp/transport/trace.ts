@@ -26,7 +26,7 @@ export interface TraceEntry {
 
 export type TraceListener = (entry: TraceEntry) => void;
 
-/** How much of a payload is kept in an entry. */
+/** How much of a payload is kept in an entry: bytes of binary, characters of (masked) text. */
 const MAX_PAYLOAD_BYTES = 8 * 1024;
 /** Whatever arrives, an entry stays small enough for the inspector's contract. */
 const MAX_LINE_CHARS = 4096;
@@ -103,8 +103,8 @@ export class WireTrace {
     const headerText = Object.entries(masked)
       .map(([k, v]) => `${k}: ${v}`)
       .join('\r\n');
-    const bodyText = body === undefined || body.length === 0 ? '' : textOrHex(Buffer.from(body));
-    const text = bodyText === '' ? headerText : `${headerText}\r\n\r\n${maskText(bodyText)}`;
+    const bodyText = body === undefined || body.length === 0 ? '' : maskedText(Buffer.from(body));
+    const text = bodyText === '' ? headerText : `${headerText}\r\n\r\n${bodyText}`;
     this.emit({
       connection,
       direction,
@@ -145,11 +145,14 @@ function maskRequestLine(line: string): string {
     .join(' ');
 }
 
-function textOrHex(bytes: Buffer): string {
-  const kept = bytes.subarray(0, MAX_PAYLOAD_BYTES);
-  const text = kept.toString('utf8');
-  const more = bytes.length > kept.length ? `\n… ${bytes.length - kept.length} more bytes` : '';
-  return `${text}${more}`;
+/**
+ * The text masked whole, then cut: cutting first could split a secret element and leave the
+ * start of a token unmasked (SOAP answers are often longer than what an entry keeps).
+ */
+function maskedText(bytes: Buffer): string {
+  const text = maskText(bytes.toString('utf8'));
+  if (text.length <= MAX_PAYLOAD_BYTES) return text;
+  return `${text.slice(0, MAX_PAYLOAD_BYTES)}\n… ${text.length - MAX_PAYLOAD_BYTES} more characters`;
 }
 
 function payloadView(name: string, payload: Buffer): Pick<TraceEntry, 'payload' | 'payloadEncoding' | 'p2p'> {
@@ -172,7 +175,7 @@ function payloadView(name: string, payload: Buffer): Pick<TraceEntry, 'payload' 
   if (!isText(kept)) {
     return { payload: kept.toString('hex'), payloadEncoding: 'hex' };
   }
-  return { payload: maskText(textOrHex(payload)), payloadEncoding: 'text' };
+  return { payload: maskedText(payload), payloadEncoding: 'text' };
 }
 
 function isText(bytes: Buffer): boolean {
