@@ -29,6 +29,7 @@ import { SessionService, type EngineOptions } from './session';
 import { createDownload, type FileSink } from '../msnp/p2p/files';
 import { fileSource, type FileSource } from '../msnp/p2p/source';
 import { proxyPasswordKey } from './network';
+import { OfflineInbox } from './offline-inbox';
 import { Outbox } from './outbox';
 import { TraceLog } from './trace-log';
 import { WireTrace, type TraceEntry } from '../msnp/transport';
@@ -259,6 +260,11 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     contacts,
     conversations,
     media,
+    offlineInbox: new OfflineInbox({
+      show: (messages) => conversations.receiveOffline(messages),
+      nameOf: (email) => contacts.get(email)?.displayName ?? email,
+      reportError: (message) => emit('session:error', { message }),
+    }),
     p2pChanged: (p2p) => (p2p ? transfers.attach(p2p) : transfers.detach()),
     picturesInList: () => settings.preferences().pictures.showInContactList,
     signedOutUnexpectedly: () => windows.showContactList(),
