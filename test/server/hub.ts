@@ -11,6 +11,8 @@ export interface Settings {
   readonly challengeIntervalMs: number;
   readonly sbIdleTimeoutMs: number;
   readonly loginTimeoutMs: number;
+  /** Relay switchboard messages but never acknowledge them. */
+  readonly holdAcks: boolean;
   readonly log: (line: string) => void;
 }
 
