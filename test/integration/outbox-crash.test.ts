@@ -24,7 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await signOutAll();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -139,7 +140,11 @@ describe('outbox across a crash', () => {
     // A later message in the same conversation comes after anything sent before it: had the
     // first been sent again, Bob would get it before this one.
     const later = nextMessage();
-    await second.call('conversation:send', { conversationId: window, text: 'after the restart', format: DEFAULT_FORMAT });
+    await second.call('conversation:send', {
+      conversationId: window,
+      text: 'after the restart',
+      format: DEFAULT_FORMAT,
+    });
     expect(await later).toBe('after the restart');
     expect(received).toEqual(['did this arrive?', 'after the restart']);
   });

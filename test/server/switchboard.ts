@@ -291,8 +291,7 @@ class SbConnection {
     const delivered = others.length > 0 && others.every((m) => !m.conn.closing);
     if ((ack === 'A' || ack === 'D') && delivered) {
       if (!this.sb.hub.settings.holdAcks) this.conn.send('ACK', [trid]);
-    }
-    else if (ack !== 'U' && !delivered) this.conn.send('NAK', [trid]);
+    } else if (ack !== 'U' && !delivered) this.conn.send('NAK', [trid]);
   }
 }
 
