@@ -75,6 +75,8 @@ const SessionSnapshot = z.object({
   contacts: z.array(Contact),
   groups: z.array(Group),
   privacy: Privacy.optional(),
+  /** The dialect keeps messages for offline contacts (MSNP13+). */
+  offlineMessages: z.boolean().optional(),
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
@@ -284,7 +286,7 @@ export const commands = {
 export const events = {
   /** `detail`: what the sign-in is doing about a difficulty, e.g. falling back to the HTTP gateway. */
   'session:phase': z.object({ phase: SessionPhase, detail: z.string().max(2000).optional() }),
-  'session:signed-in': z.object({ protocol: z.string(), profile: Profile }),
+  'session:signed-in': z.object({ protocol: z.string(), profile: Profile, offlineMessages: z.boolean().optional() }),
   'session:signed-out': z.object({ reason: SignOutReason, message: z.string() }),
   /** A failure worth telling the user about that did not end the session. */
   'session:error': z.object({ code: z.number().int().optional(), message: z.string() }),

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/ipc';
 import type { ServerPreset } from '../../src/shared/schemas';
-import { startServer, type AccountSpec, type RunningServer } from '../server';
+import type { EngineOptions } from '../../src/main/app/session';
+import { startServer, type AccountSpec, type RunningServer, type ServerOptions } from '../server';
 import { startBridge, type Bridge } from './bridge/bridge';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
@@ -82,8 +83,13 @@ export class User {
 }
 
 export interface Harness {
-  server(accounts: AccountSpec[], options?: { latencyMs?: number }): Promise<RunningServer>;
-  user(server: RunningServer, account: AccountSpec): Promise<User>;
+  server(accounts: AccountSpec[], options?: Pick<ServerOptions, 'latencyMs' | 'oimQuota'>): Promise<RunningServer>;
+  /** `engine`: its dialects, reconnection…; `preset`: the server as this user's app is told of it. */
+  user(
+    server: RunningServer,
+    account: AccountSpec,
+    options?: { engine?: EngineOptions; preset?: ServerPreset },
+  ): Promise<User>;
   screenshot(page: Page, name: string): Promise<void>;
 }
 
@@ -97,8 +103,11 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => server.close());
         return server;
       },
-      user: async (server, account) => {
-        const bridge = await startBridge({ presets: [presetFor(server)] });
+      user: async (server, account, options = {}) => {
+        const bridge = await startBridge({
+          presets: [options.preset ?? presetFor(server)],
+          ...(options.engine ? { engine: options.engine } : {}),
+        });
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
         cleanups.push(() => context.close());

@@ -164,6 +164,7 @@ export class SessionService {
       contacts,
       groups,
       ...(privacy === undefined ? {} : { privacy }),
+      ...(this.client?.supportsOfflineMessages ? { offlineMessages: true } : {}),
     };
   }
 
@@ -267,7 +268,11 @@ export class SessionService {
       client.on('signed-in', ({ protocol, profile }) => {
         this.protocol = protocol;
         this.profileNow = this.withPicture(profile);
-        emit('session:signed-in', { protocol, profile: this.profileNow });
+        emit('session:signed-in', {
+          protocol,
+          profile: this.profileNow,
+          offlineMessages: client.supportsOfflineMessages,
+        });
       }),
       client.on('contact-list', ({ contacts: list, groups, privacy }) => {
         contacts.load(
