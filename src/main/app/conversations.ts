@@ -272,9 +272,9 @@ export class ConversationsService {
   /** Signed out for good: every conversation ends, its history stays readable until its window closes. */
   endAll(reason: string): void {
     this.detach();
-    // Waiting messages can no longer go out: they fail now (with "Send again") rather than
-    // leave at some later sign-in the user did not expect them at.
-    for (const { conv, id } of this.queued.splice(0)) this.settle(conv, id, 'failed', `Not sent: ${reason}`);
+    // Waiting messages stay in the outbox file: they go out at this account's next sign-in, in
+    // this run or the next, rather than be lost with their window.
+    this.queued = [];
     this.deps.outbox?.close();
     this.account = undefined;
     for (const conv of this.conversations.values()) {
@@ -441,6 +441,7 @@ export class ConversationsService {
    */
   receiveOffline(messages: readonly OfflineMessage[]): string[] {
     const shown: string[] = [];
+    const latest = new Map<string, { from: Participant; text: string }>();
     for (const message of messages) {
       const email = message.from.toLowerCase();
       if (email === this.deps.self().email.toLowerCase()) continue;
@@ -470,9 +471,11 @@ export class ConversationsService {
         at: message.sentAt,
         offline: true,
       });
-      this.deps.incoming(conv.id, 'message', from, message.text);
+      latest.set(conv.id, { from, text: message.text });
       shown.push(message.id);
     }
+    // One alert per conversation, not one per message kept since the last sign-in.
+    for (const [conversationId, { from, text }] of latest) this.deps.incoming(conversationId, 'message', from, text);
     return shown;
   }
 

@@ -195,7 +195,7 @@ describe('sending through the outbox', () => {
     ]);
   });
 
-  it('fails what still waits when the session ends for good, with Send again', () => {
+  it('keeps what still waits when the session ends for good, and sends it at the next sign-in', () => {
     const t = setup();
     t.attach();
     t.service.connected('me@example.com');
@@ -203,13 +203,15 @@ describe('sending through the outbox', () => {
     t.service.disconnected();
     const [waiting] = t.service.send(id, 'never went', DEFAULT_FORMAT);
     t.service.endAll('The connection to the server was lost');
-    expect(t.deliveries().at(-1)).toEqual({
-      conversationId: id,
-      messageId: waiting,
-      state: 'failed',
-      reason: 'Not sent: The connection to the server was lost',
-    });
-    expect(t.kept()).toEqual([]);
+    expect(t.deliveries().map((d) => d.state)).toEqual(['queued']);
+    expect(t.kept()).toMatchObject([{ id: waiting, attempted: false }]);
+
+    // Signed in again (same run): it goes out from a new window, the old conversation having ended.
+    t.attach();
+    t.service.connected('me@example.com');
+    expect(t.restored).toHaveLength(1);
+    expect(t.restored[0]).not.toBe(id);
+    expect(t.manager.sent.map((s) => s.text)).toEqual(['never went']);
   });
 
   it('sends again a message that failed, as a new message', () => {
@@ -379,6 +381,7 @@ describe('offline messages in', () => {
       { kind: 'message', text: '<i>hi</i>', offline: true },
       { kind: 'message', text: 'second', offline: true },
     ]);
-    expect(t.incoming).toEqual(['bob@example.com: first', 'dave@example.com: <i>hi</i>', 'bob@example.com: second']);
+    // One alert per conversation, with its latest message.
+    expect(t.incoming).toEqual(['bob@example.com: second', 'dave@example.com: <i>hi</i>']);
   });
 });
