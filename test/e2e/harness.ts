@@ -83,7 +83,10 @@ export class User {
 }
 
 export interface Harness {
-  server(accounts: AccountSpec[], options?: Pick<ServerOptions, 'latencyMs' | 'oimQuota'>): Promise<RunningServer>;
+  server(
+    accounts: AccountSpec[],
+    options?: Pick<ServerOptions, 'latencyMs' | 'oimQuota' | 'holdAcks'>,
+  ): Promise<RunningServer>;
   /** `engine`: its dialects, reconnection…; `preset`: the server as this user's app is told of it. */
   user(
     server: RunningServer,

@@ -1,6 +1,6 @@
 // Messages that cannot go straight through: to a contact who is offline (MSNP15 offline
-// messages, read at their next sign-in), refused by the server (with Send again), and typed
-// while the connection is down (sent once it is back).
+// messages, read at their next sign-in), refused by the server (with Send again), typed while
+// the connection is down (sent once it is back), and lost with the connection before any ACK.
 import type { Page } from '@playwright/test';
 import { Proxy } from '../integration/engine-support';
 import { account, expect, presetFor, test, type User } from './harness';
@@ -107,5 +107,38 @@ test('keeps what is typed while the connection is down and sends it once it is b
   await expect(waiting).toHaveAttribute('data-delivery', 'delivered', { timeout: 30_000 });
   const { page: theirs } = await other.openRequestedConversation();
   await expect(theirs.locator('.log-message.incoming').last()).toContainText('typed while the server was down');
+  await link.close();
+});
+
+test('says "may not have been delivered" of a message that went out before the connection dropped unconfirmed', async ({
+  msn,
+}) => {
+  // The server relays messages but acknowledges none: whether they arrived is never confirmed.
+  const server = await msn.server([alice, bob], { holdAcks: true });
+  const link = await Proxy.start(server.notification);
+  const preset = presetFor(server);
+  const [host = '', port = ''] = link.address.split(':');
+  const me = await msn.user(server, alice, {
+    preset: { ...preset, server: { ...preset.server, host, port: Number(port) } },
+    engine: { reconnect: { initialDelayMs: 100, jitter: 0 } },
+  });
+  const other = await msn.user(server, bob);
+  const myList = await signedIn(me);
+  await other.signInDirectly();
+  const mine = await conversationWithBob(me, myList);
+  await send(mine, 'did you get this?');
+  const { page: theirs } = await other.openRequestedConversation();
+  await expect(theirs.locator('.log-message.incoming').last()).toContainText('did you get this?');
+
+  link.cut();
+  const unsure = mine.locator('.log-message.outgoing').last();
+  await expect(unsure).toHaveAttribute('data-delivery', 'failed');
+  await expect(unsure.getByRole('alert')).toContainText(
+    'The following message may not have been delivered to all recipients:',
+  );
+  await expect(unsure.getByRole('alert')).toContainText('the message may not have been delivered');
+  await expect(unsure.getByRole('alert')).not.toContainText('could not be delivered');
+  await expect(unsure.getByRole('button', { name: 'Send again' })).toBeVisible();
+  await msn.screenshot(mine, 'conversation-may-not-have-been-delivered');
   await link.close();
 });
