@@ -107,8 +107,10 @@ export class ConversationsService {
   private openingOurs = false;
   /** Offline messages, when the session's dialect has them. */
   private oim: OfflineSender | undefined;
-  /** The account whose outbox is open, once the session first came online. */
+  /** The account whose outbox is open. */
   private account: string | undefined;
+  /** What the outbox kept from before, taken up when the session is first online. */
+  private unrestored: readonly OutboxEntry[] = [];
   /** Whether the session is online, so messages can go out now rather than wait. */
   private online = false;
   /** Engine message id → the app message it is a part of. */
@@ -119,11 +121,19 @@ export class ConversationsService {
 
   constructor(private readonly deps: ConversationsDeps) {}
 
-  /** A new notification session: conversations from now on go through this manager. */
-  attach(manager: ConversationManager, oim?: OfflineSender): void {
+  /**
+   * A new notification session of `account`: conversations from now on go through this manager,
+   * and messages into that account's outbox.
+   */
+  attach(manager: ConversationManager, oim?: OfflineSender, account?: string): void {
     this.detach();
     this.manager = manager;
     this.oim = oim;
+    const key = account?.toLowerCase();
+    if (key !== undefined && key !== this.account) {
+      this.account = key;
+      this.unrestored = this.deps.outbox?.open(key) ?? [];
+    }
     this.detachManager = [
       manager.on('opened', ({ conversationId, participants }) => {
         if (!this.openingOurs) this.adoptIncoming(conversationId, participants);
@@ -275,6 +285,7 @@ export class ConversationsService {
     // Waiting messages stay in the outbox file: they go out at this account's next sign-in, in
     // this run or the next, rather than be lost with their window.
     this.queued = [];
+    this.unrestored = [];
     this.deps.outbox?.close();
     this.account = undefined;
     for (const conv of this.conversations.values()) {
@@ -406,19 +417,17 @@ export class ConversationsService {
   }
 
   /**
-   * The session is online (again) as `account`: the first time, what the outbox kept from
-   * before is taken up; then every waiting message goes out, in the order it was written.
+   * The session is online (again): the first time, what the outbox kept from before is taken
+   * up (now that the contact list names people); then every waiting message goes out, in order.
    */
-  connected(account: string): void {
+  connected(): void {
     if (!this.manager) return;
     this.online = true;
-    const key = account.toLowerCase();
-    if (this.account !== key) {
-      this.account = key;
-      this.restore(this.deps.outbox?.open(key) ?? []);
-    }
+    const kept = this.unrestored;
+    this.unrestored = [];
+    this.restore(kept);
+    // A waiting message whose window was closed meanwhile still goes: it was accepted.
     for (const { conv, id, text, format } of this.queued.splice(0)) {
-      if (conv.closed) continue;
       this.deps.outbox?.attempted(id);
       this.setState(conv, id, 'sending');
       try {
@@ -645,14 +654,26 @@ export class ConversationsService {
       this.record(conv, entry);
       if (kept.attempted) this.deps.outbox?.remove(kept.id);
       else this.queued.push({ conv, id: kept.id, text: kept.text, format: kept.format });
-      if (created) this.deps.restored?.(conv.id);
-      else
-        this.deps.emit('conversation:delivery', {
-          conversationId: conv.id,
-          messageId: kept.id,
-          state: entry.delivery ?? 'queued',
-          ...(kept.attempted ? { reason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
-        });
+      if (created) {
+        // Its window opens with the snapshot, this entry in it.
+        this.deps.restored?.(conv.id);
+        continue;
+      }
+      // A window already open for them is told of it as of any message, then of its state.
+      this.deps.emit('conversation:message', {
+        conversationId: conv.id,
+        id: kept.id,
+        from: self,
+        text: kept.text,
+        format: kept.format,
+        at: kept.at,
+      });
+      this.deps.emit('conversation:delivery', {
+        conversationId: conv.id,
+        messageId: kept.id,
+        state: entry.delivery ?? 'queued',
+        ...(kept.attempted ? { reason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
+      });
     }
   }
 

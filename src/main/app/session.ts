@@ -237,7 +237,7 @@ export class SessionService {
   private listen(client: MessengerClient): void {
     const { emit, contacts, conversations } = this.deps;
     // The client's conversations outlive reconnections, like the client itself.
-    conversations.attach(client.conversations, client);
+    conversations.attach(client.conversations, client, client.email);
     const p2p = new P2PManager(client.conversations, {
       email: client.email,
       dialect: () => client.dialect,
@@ -262,7 +262,7 @@ export class SessionService {
         this.phaseNow = phase;
         emit('session:phase', { phase });
         // The contact list and presence are in by now: waiting messages know whom they go to.
-        if (phase === 'online') conversations.connected(client.email);
+        if (phase === 'online') conversations.connected();
         else conversations.disconnected();
       }),
       client.on('signed-in', ({ protocol, profile }) => {

@@ -102,8 +102,8 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-conv-'))) {
     outbox,
     restored: (id) => restored.push(id),
   });
-  const attach = (withOim = true): void =>
-    service.attach(manager as unknown as ConversationManager, withOim ? oim : undefined);
+  const attach = (withOim = true, account = 'me@example.com'): void =>
+    service.attach(manager as unknown as ConversationManager, withOim ? oim : undefined, account);
   const deliveries = (): EventPayload<'conversation:delivery'>[] =>
     events
       .filter((e) => e.name === 'conversation:delivery')
@@ -117,7 +117,7 @@ describe('sending through the outbox', () => {
   it('keeps a message on disk, marked as handed over, until it is delivered', () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('bob@example.com');
     const [messageId] = t.service.send(id, 'hello bob', DEFAULT_FORMAT);
     expect(t.manager.sent).toEqual([
@@ -134,7 +134,7 @@ describe('sending through the outbox', () => {
   it('reports a long message once: delivered when every part is, failed when one is', () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('bob@example.com');
     const [whole] = t.service.send(id, 'twenty-five characters...', DEFAULT_FORMAT);
     expect(t.manager.sent.map((s) => s.messageId)).toEqual(['part-1', 'part-2']);
@@ -164,7 +164,7 @@ describe('sending through the outbox', () => {
   it('holds messages typed while disconnected and sends them, in order, on reconnection', () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('bob@example.com');
     t.service.disconnected();
     const [first] = t.service.send(id, 'one', DEFAULT_FORMAT);
@@ -183,7 +183,7 @@ describe('sending through the outbox', () => {
       { kind: 'message', text: 'two', delivery: 'queued' },
     ]);
 
-    t.service.connected('me@example.com');
+    t.service.connected();
     expect(t.manager.sent.map((s) => s.text)).toEqual(['one', 'two']);
     expect(t.kept().map((e) => [e.text, e.attempted])).toEqual([
       ['one', true],
@@ -198,7 +198,7 @@ describe('sending through the outbox', () => {
   it('keeps what still waits when the session ends for good, and sends it at the next sign-in', () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('bob@example.com');
     t.service.disconnected();
     const [waiting] = t.service.send(id, 'never went', DEFAULT_FORMAT);
@@ -208,7 +208,7 @@ describe('sending through the outbox', () => {
 
     // Signed in again (same run): it goes out from a new window, the old conversation having ended.
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     expect(t.restored).toHaveLength(1);
     expect(t.restored[0]).not.toBe(id);
     expect(t.manager.sent.map((s) => s.text)).toEqual(['never went']);
@@ -217,7 +217,7 @@ describe('sending through the outbox', () => {
   it('sends again a message that failed, as a new message', () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('bob@example.com');
     const [lost] = t.service.send(id, 'retry me', DEFAULT_FORMAT);
     expect(() => t.service.resend(id, lost ?? '')).toThrow('That message has not failed');
@@ -237,7 +237,7 @@ describe('offline messages out', () => {
   it('sends to an offline contact as an offline message, one after another', async () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('carol@example.com');
     const [first] = t.service.send(id, 'see this later', DEFAULT_FORMAT);
     const [second] = t.service.send(id, 'and this', DEFAULT_FORMAT);
@@ -273,7 +273,7 @@ describe('offline messages out', () => {
   it('refuses, as before, when the dialect has no offline messages', () => {
     const t = setup();
     t.attach(false);
-    t.service.connected('me@example.com');
+    t.service.connected();
     const id = t.service.open('carol@example.com');
     expect(() => t.service.send(id, 'hello?', DEFAULT_FORMAT)).toThrow(
       'Carol is offline. Your text is still in the box: send it once they sign in.',
@@ -288,7 +288,7 @@ describe('offline messages out', () => {
     const id = t.service.open('bob@example.com');
     t.service.send(id, 'typed while down', DEFAULT_FORMAT);
     t.offline.add('bob@example.com');
-    t.service.connected('me@example.com');
+    t.service.connected();
     await flush();
     expect(t.oim.sent).toEqual([{ email: 'bob@example.com', text: 'typed while down' }]);
     expect(t.manager.sent).toEqual([]);
@@ -299,7 +299,7 @@ describe('after a restart', () => {
   it('shows what may have gone out as failed "may not have been delivered" and sends what never did', () => {
     const first = setup();
     first.attach();
-    first.service.connected('me@example.com');
+    first.service.connected();
     const id = first.service.open('bob@example.com');
     const [handed] = first.service.send(id, 'was on the wire', DEFAULT_FORMAT);
     first.service.disconnected();
@@ -308,7 +308,7 @@ describe('after a restart', () => {
 
     const second = setup(first.dir);
     second.attach();
-    second.service.connected('me@example.com');
+    second.service.connected();
     expect(second.restored).toHaveLength(1);
     const restoredId = second.restored[0] ?? '';
     expect(second.service.snapshot(restoredId)).toMatchObject({
@@ -338,14 +338,33 @@ describe('after a restart', () => {
     expect(second.manager.sent.map((s) => s.text)).toEqual(['never left', 'was on the wire']);
   });
 
+  it('adds what it restores to a window already open with them, waiting first', () => {
+    const first = setup();
+    first.attach();
+    const id = first.service.open('bob@example.com');
+    const [waiting] = first.service.send(id, 'from before', DEFAULT_FORMAT);
+
+    const second = setup(first.dir);
+    second.attach();
+    // Bob's window opened (his message came) before the session was online.
+    const open = second.service.open('bob@example.com');
+    second.service.connected();
+    expect(second.restored).toEqual([]);
+    const told = second.events.filter((e) => e.name === 'conversation:message' || e.name === 'conversation:delivery');
+    expect(told.map((e) => e.name)).toEqual(['conversation:message', 'conversation:delivery', 'conversation:delivery']);
+    expect(told[0]?.payload).toMatchObject({ conversationId: open, id: waiting, text: 'from before' });
+    expect(told.slice(1).map((e) => (e.payload as { state: string }).state)).toEqual(['queued', 'sending']);
+    expect(second.manager.sent.map((s) => s.text)).toEqual(['from before']);
+  });
+
   it('restores only the account that signs in', () => {
     const first = setup();
     first.attach();
     const id = first.service.open('bob@example.com');
     first.service.send(id, 'for later', DEFAULT_FORMAT);
     const other = setup(first.dir);
-    other.attach();
-    other.service.connected('someone-else@example.com');
+    other.attach(true, 'someone-else@example.com');
+    other.service.connected();
     expect(other.restored).toEqual([]);
     expect(other.manager.sent).toEqual([]);
   });
@@ -355,7 +374,7 @@ describe('offline messages in', () => {
   it('shows each in its sender’s conversation with the time it was sent, marked offline, and records it', () => {
     const t = setup();
     t.attach();
-    t.service.connected('me@example.com');
+    t.service.connected();
     const open = t.service.open('bob@example.com');
     const shown = t.service.receiveOffline([
       { id: 'M1', from: 'bob@example.com', fromName: 'Bobby', receivedAt: 700, sentAt: 600, text: 'first' },
