@@ -6,7 +6,7 @@ import { test as base, expect, type BrowserContext, type Page } from '@playwrigh
 import type { CommandInput, CommandName, CommandOutput } from '../../src/shared/ipc';
 import type { ServerPreset } from '../../src/shared/schemas';
 import type { EngineOptions } from '../../src/main/app/session';
-import { startServer, type AccountSpec, type RunningServer, type ServerOptions } from '../server';
+import { startServer, type AccountSpec, type RunningServer } from '../server';
 import { startBridge, type Bridge } from './bridge/bridge';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
@@ -85,14 +85,13 @@ export class User {
 export interface Harness {
   server(
     accounts: AccountSpec[],
-    options?: Pick<ServerOptions, 'latencyMs' | 'oimQuota' | 'holdAcks'>,
+    options?: { latencyMs?: number; maxDialect?: number; oimQuota?: number; holdAcks?: boolean },
   ): Promise<RunningServer>;
-  /** `engine`: its dialects, reconnection…; `preset`: the server as this user's app is told of it. */
-  user(
-    server: RunningServer,
-    account: AccountSpec,
-    options?: { engine?: EngineOptions; preset?: ServerPreset },
-  ): Promise<User>;
+  /**
+   * One user's app; `engine` tunes its engine (e.g. `protocols`; by default the app's own offer);
+   * `preset` is the server as that app is told of it (e.g. through a proxy the test can cut).
+   */
+  user(server: RunningServer, account: AccountSpec, engine?: EngineOptions, preset?: ServerPreset): Promise<User>;
   screenshot(page: Page, name: string): Promise<void>;
 }
 
@@ -106,10 +105,10 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => server.close());
         return server;
       },
-      user: async (server, account, options = {}) => {
+      user: async (server, account, engine, preset) => {
         const bridge = await startBridge({
-          presets: [options.preset ?? presetFor(server)],
-          ...(options.engine ? { engine: options.engine } : {}),
+          presets: [preset ?? presetFor(server)],
+          ...(engine === undefined ? {} : { engine }),
         });
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });

@@ -32,8 +32,8 @@ test('sends to an offline contact at MSNP15, who reads it at sign-in as sent whi
   // Room for two: the third is refused, and shows why, with Send again.
   const server = await msn.server([alice, bob], { oimQuota: 2 });
   const engine = { protocols: [15] };
-  const me = await msn.user(server, alice, { engine });
-  const other = await msn.user(server, bob, { engine });
+  const me = await msn.user(server, alice, engine);
+  const other = await msn.user(server, bob, engine);
   const mine = await conversationWithBob(me, await signedIn(me));
   await expect(mine.locator('.offline-notice')).toHaveText(
     'Bob appears to be offline. Your messages will be delivered when they sign in.',
@@ -82,10 +82,12 @@ test('keeps what is typed while the connection is down and sends it once it is b
   await dead.close();
   const preset = presetFor(server);
   const [host = '', port = ''] = link.address.split(':');
-  const me = await msn.user(server, alice, {
-    preset: { ...preset, server: { ...preset.server, host, port: Number(port) } },
-    engine: { reconnect: { initialDelayMs: 100, jitter: 0 } },
-  });
+  const me = await msn.user(
+    server,
+    alice,
+    { reconnect: { initialDelayMs: 100, jitter: 0 } },
+    { ...preset, server: { ...preset.server, host, port: Number(port) } },
+  );
   const other = await msn.user(server, bob);
   const myList = await signedIn(me);
   await other.signInDirectly();
@@ -118,10 +120,12 @@ test('says "may not have been delivered" of a message that went out before the c
   const link = await Proxy.start(server.notification);
   const preset = presetFor(server);
   const [host = '', port = ''] = link.address.split(':');
-  const me = await msn.user(server, alice, {
-    preset: { ...preset, server: { ...preset.server, host, port: Number(port) } },
-    engine: { reconnect: { initialDelayMs: 100, jitter: 0 } },
-  });
+  const me = await msn.user(
+    server,
+    alice,
+    { reconnect: { initialDelayMs: 100, jitter: 0 } },
+    { ...preset, server: { ...preset.server, host, port: Number(port) } },
+  );
   const other = await msn.user(server, bob);
   const myList = await signedIn(me);
   await other.signInDirectly();
