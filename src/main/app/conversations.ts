@@ -431,7 +431,7 @@ export class ConversationsService {
       this.deps.outbox?.attempted(id);
       this.setState(conv, id, 'sending');
       try {
-        this.handOver(conv, id, text, format, [], this.route(conv));
+        this.handOver(conv, id, text, format, [], this.route(conv, true));
       } catch (err) {
         this.settle(conv, id, 'failed', toCommandError(err).message);
       }
@@ -584,15 +584,19 @@ export class ConversationsService {
    * Without offline messages (before MSNP13) a message to someone offline cannot arrive, so it is
    * refused before any switchboard is asked for.
    */
-  private route(conv: AppConversation): { readonly offlineTo: string } | undefined {
+  private route(conv: AppConversation, waited = false): { readonly offlineTo: string } | undefined {
     const people = peopleOf(conv);
     const [only, ...others] = people;
     if (only === undefined || others.length > 0 || !this.deps.isOffline(only)) return undefined;
     const joined = conv.engineId === undefined ? [] : (this.manager?.participants(conv.engineId) ?? []);
     if (joined.some((p) => p.email === only)) return undefined;
     if (this.oim?.supportsOfflineMessages) return { offlineTo: only };
+    const name = this.deps.nameOf(only);
+    // A message that waited for the connection is no longer in the box: it fails, with Send again.
     throw new CommandError(
-      `${this.deps.nameOf(only)} is offline. Your text is still in the box: send it once they sign in.`,
+      waited
+        ? `Not sent: ${name} is offline, and this server keeps no messages for them. Send it again once they sign in.`
+        : `${name} is offline. Your text is still in the box: send it once they sign in.`,
     );
   }
 

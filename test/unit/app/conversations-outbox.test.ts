@@ -282,6 +282,23 @@ describe('offline messages out', () => {
     expect(t.kept()).toEqual([]);
   });
 
+  it('fails a waiting message to someone offline by then when the dialect keeps none, saying so', () => {
+    const t = setup();
+    t.attach(false);
+    const id = t.service.open('bob@example.com');
+    const [waiting] = t.service.send(id, 'typed while down', DEFAULT_FORMAT);
+    t.offline.add('bob@example.com');
+    t.service.connected();
+    expect(t.deliveries().at(-1)).toEqual({
+      conversationId: id,
+      messageId: waiting,
+      state: 'failed',
+      reason: 'Not sent: Bob is offline, and this server keeps no messages for them. Send it again once they sign in.',
+    });
+    expect(t.manager.sent).toEqual([]);
+    expect(t.kept()).toEqual([]);
+  });
+
   it('routes a waiting message when it leaves: offline by then, it goes as an offline message', async () => {
     const t = setup();
     t.attach();
