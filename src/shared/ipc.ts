@@ -87,6 +87,8 @@ const SessionSnapshot = z.object({
   contacts: z.array(Contact),
   groups: z.array(Group),
   privacy: Privacy.optional(),
+  /** The dialect keeps messages for offline contacts (MSNP13+). */
+  offlineMessages: z.boolean().optional(),
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
@@ -102,7 +104,11 @@ const ConversationEntry = z.discriminatedUnion('kind', [
     at: z.number(),
     delivery: DeliveryState.optional(),
     failureReason: z.string().optional(),
+    /** Failed without a refusal: it went out unconfirmed, so it may have arrived. */
+    uncertain: z.boolean().optional(),
     emoticons: DeclaredEmoticons.optional(),
+    /** Received as an offline message; `at` is when it was sent. */
+    offline: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('nudge'), from: Participant, outgoing: z.boolean(), at: z.number() }),
   z.object({ kind: z.literal('system'), text: z.string(), at: z.number() }),
@@ -185,6 +191,11 @@ export const commands = {
     input: z
       .object({ conversationId: ConversationId, text: z.string().min(1).max(16384), format: TextFormat })
       .strict(),
+    output: z.object({ messageIds: z.array(z.string()) }),
+  },
+  /** "Send again": a new attempt of a message that failed, as a new message. */
+  'conversation:resend': {
+    input: z.object({ conversationId: ConversationId, messageId: z.string().min(1).max(64) }).strict(),
     output: z.object({ messageIds: z.array(z.string()) }),
   },
   'conversation:typing': { input: z.object({ conversationId: ConversationId }).strict(), output: Void },
@@ -289,7 +300,7 @@ export const commands = {
 export const events = {
   /** `detail`: what the sign-in is doing about a difficulty, e.g. falling back to the HTTP gateway. */
   'session:phase': z.object({ phase: SessionPhase, detail: z.string().max(2000).optional() }),
-  'session:signed-in': z.object({ protocol: z.string(), profile: Profile }),
+  'session:signed-in': z.object({ protocol: z.string(), profile: Profile, offlineMessages: z.boolean().optional() }),
   'session:signed-out': z.object({ reason: SignOutReason, message: z.string() }),
   /** A failure worth telling the user about that did not end the session. */
   'session:error': z.object({ code: z.number().int().optional(), message: z.string() }),
@@ -315,6 +326,8 @@ export const events = {
     format: TextFormat.optional(),
     at: z.number(),
     emoticons: DeclaredEmoticons.optional(),
+    /** Received as an offline message; `at` is when it was sent. */
+    offline: z.boolean().optional(),
   }),
   /** A custom emoticon a received message declared has arrived (verified) and can be shown. */
   'conversation:emoticon': z.object({
@@ -331,6 +344,8 @@ export const events = {
     messageId: z.string(),
     state: DeliveryState,
     reason: z.string().optional(),
+    /** A failure that may not be one: it went out and nothing confirmed it ("may not have been delivered"). */
+    uncertain: z.boolean().optional(),
   }),
   /** Someone sent a content type this client cannot show. */
   'conversation:unsupported': z.object({ conversationId: ConversationId, from: Participant, contentType: z.string() }),

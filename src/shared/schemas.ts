@@ -229,7 +229,11 @@ export const Transfer = z.object({
 });
 export type Transfer = z.infer<typeof Transfer>;
 
-export const DeliveryState = z.enum(['sending', 'delivered', 'failed']);
+/**
+ * Where an outgoing message is: `queued` waits in the outbox for the connection to come back;
+ * `offline` was stored by the server as an offline message, to be delivered when they sign in.
+ */
+export const DeliveryState = z.enum(['sending', 'delivered', 'failed', 'queued', 'offline']);
 export type DeliveryState = z.infer<typeof DeliveryState>;
 
 /** How many earlier messages a newly opened conversation window shows, greyed. */

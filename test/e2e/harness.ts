@@ -83,9 +83,15 @@ export class User {
 }
 
 export interface Harness {
-  server(accounts: AccountSpec[], options?: { latencyMs?: number; maxDialect?: number }): Promise<RunningServer>;
-  /** One user's app; `engine` tunes its engine (e.g. `protocols`; by default the app's own offer). */
-  user(server: RunningServer, account: AccountSpec, engine?: EngineOptions): Promise<User>;
+  server(
+    accounts: AccountSpec[],
+    options?: { latencyMs?: number; maxDialect?: number; oimQuota?: number; holdAcks?: boolean },
+  ): Promise<RunningServer>;
+  /**
+   * One user's app; `engine` tunes its engine (e.g. `protocols`; by default the app's own offer);
+   * `preset` is the server as that app is told of it (e.g. through a proxy the test can cut).
+   */
+  user(server: RunningServer, account: AccountSpec, engine?: EngineOptions, preset?: ServerPreset): Promise<User>;
   screenshot(page: Page, name: string): Promise<void>;
 }
 
@@ -99,8 +105,11 @@ export const test = base.extend<{ msn: Harness }>({
         cleanups.push(() => server.close());
         return server;
       },
-      user: async (server, account, engine) => {
-        const bridge = await startBridge({ presets: [presetFor(server)], ...(engine === undefined ? {} : { engine }) });
+      user: async (server, account, engine, preset) => {
+        const bridge = await startBridge({
+          presets: [preset ?? presetFor(server)],
+          ...(engine === undefined ? {} : { engine }),
+        });
         cleanups.push(() => bridge.close());
         const context = await browser.newContext({ viewport: CONTACT_LIST_VIEWPORT });
         cleanups.push(() => context.close());

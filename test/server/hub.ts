@@ -13,6 +13,8 @@ export interface Settings {
   readonly loginTimeoutMs: number;
   /** The newest dialect VER accepts. */
   readonly maxDialect: number;
+  /** Relay switchboard messages but never acknowledge them. */
+  readonly holdAcks: boolean;
   readonly log: (line: string) => void;
 }
 

@@ -42,6 +42,11 @@ export interface ServerOptions {
   loginTimeoutMs?: number;
   /** Lifetime of the SOAP tokens RST.srf issues (default 24 h). */
   tokenLifetimeMs?: number;
+  /**
+   * Relay switchboard messages but send no ACK for them, as a server that went quiet at the worst
+   * moment: for tests of a client that cannot know whether its message arrived.
+   */
+  holdAcks?: boolean;
   /** Offline messages one account can hold before Store2 answers QuotaExceeded (default 100). */
   oimQuota?: number;
   /** Default: nothing (the CLI logs to stderr). */
@@ -126,6 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sbIdleTimeoutMs: options.sbIdleTimeoutMs ?? 5 * 60_000,
       loginTimeoutMs: options.loginTimeoutMs ?? 60_000,
       maxDialect: options.maxDialect ?? MAX_DIALECT,
+      holdAcks: options.holdAcks ?? false,
       log,
     },
     issueSwitchboardCookie: (email, dialect, guid) => switchboard.issueCookie(email, dialect, guid),

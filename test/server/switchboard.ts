@@ -289,8 +289,9 @@ class SbConnection {
     if (busy.length > 0) this.conn.holdInput(Promise.all(busy.map((m) => m.conn.drained())).then(() => {}));
     // Delivered means handed to every other participant; alone in the session, nothing is.
     const delivered = others.length > 0 && others.every((m) => !m.conn.closing);
-    if ((ack === 'A' || ack === 'D') && delivered) this.conn.send('ACK', [trid]);
-    else if (ack !== 'U' && !delivered) this.conn.send('NAK', [trid]);
+    if ((ack === 'A' || ack === 'D') && delivered) {
+      if (!this.sb.hub.settings.holdAcks) this.conn.send('ACK', [trid]);
+    } else if (ack !== 'U' && !delivered) this.conn.send('NAK', [trid]);
   }
 }
 

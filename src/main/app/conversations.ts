@@ -5,15 +5,35 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationEntry, ConversationSnapshot, Emit } from '../../shared/ipc';
 import { CommandError } from '../../shared/ipc';
-import type { Participant, TextFormat, Transfer } from '../../shared/schemas';
+import {
+  DEFAULT_FORMAT,
+  type DeliveryState,
+  type Participant,
+  type TextFormat,
+  type Transfer,
+} from '../../shared/schemas';
 import type { ConversationManager } from '../msnp/conversation';
+import { MsnpError } from '../msnp/errors';
+import type { OfflineMessage } from '../msnp/events';
 import type { EmoticonDeclaration } from '../msnp/p2p/emoticons';
 import type { HistoryRecorder, LiveRecord } from './history/service';
+import type { Outbox, OutboxEntry } from './outbox';
 
 /** Oldest entries are dropped beyond this, so a long chat cannot grow without bound. */
 export const MAX_ENTRIES = 1000;
 
 export type IncomingKind = 'message' | 'nudge';
+
+/** What sending offline messages takes from the signed-in client (MSNP13+). */
+export interface OfflineSender {
+  readonly supportsOfflineMessages: boolean;
+  /** Stores the text on the server for them; rejects with the reason in words. */
+  sendOfflineMessage(email: string, text: string): Promise<void>;
+}
+
+/** What a message that was handed to the network before the app stopped is shown with. */
+export const UNCONFIRMED_AT_RESTART =
+  'Messenger closed before the server confirmed this message: it may not have been delivered.';
 
 export interface ConversationsDeps {
   readonly emit: Emit;
@@ -31,6 +51,10 @@ export interface ConversationsDeps {
   readonly now: () => number;
   /** The message history, which decides itself whether anything is kept. */
   readonly history?: HistoryRecorder;
+  /** Where accepted messages are kept until they are delivered or have failed for good. */
+  readonly outbox?: Outbox;
+  /** A conversation came back from the outbox after a restart: its window should show. */
+  readonly restored?: (conversationId: string) => void;
 }
 
 interface AppConversation {
@@ -44,6 +68,21 @@ interface AppConversation {
   closed: boolean;
   /** Custom emoticons each contact declared, for their next message (by lower-case e-mail). */
   readonly declared: Map<string, Declaration>;
+}
+
+/** An outgoing message on its way: the engine's parts still unanswered (a long text is several). */
+interface Sending {
+  readonly conv: AppConversation;
+  readonly id: string;
+  readonly parts: Set<string>;
+}
+
+/** A message accepted while disconnected, waiting for the connection. */
+interface Queued {
+  readonly conv: AppConversation;
+  readonly id: string;
+  readonly text: string;
+  readonly format: TextFormat;
 }
 
 interface Declaration {
@@ -66,13 +105,35 @@ export class ConversationsService {
   private detachManager: (() => void)[] = [];
   /** Set while we call the engine's `open`, whose `opened` event we then ignore. */
   private openingOurs = false;
+  /** Offline messages, when the session's dialect has them. */
+  private oim: OfflineSender | undefined;
+  /** The account whose outbox is open. */
+  private account: string | undefined;
+  /** What the outbox kept from before, taken up when the session is first online. */
+  private unrestored: readonly OutboxEntry[] = [];
+  /** Whether the session is online, so messages can go out now rather than wait. */
+  private online = false;
+  /** Engine message id → the app message it is a part of. */
+  private readonly sending = new Map<string, Sending>();
+  private queued: Queued[] = [];
+  /** Offline messages to each recipient, one after another so they arrive in order. */
+  private readonly oimChains = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: ConversationsDeps) {}
 
-  /** A new notification session: conversations from now on go through this manager. */
-  attach(manager: ConversationManager): void {
+  /**
+   * A new notification session of `account`: conversations from now on go through this manager,
+   * and messages into that account's outbox.
+   */
+  attach(manager: ConversationManager, oim?: OfflineSender, account?: string): void {
     this.detach();
     this.manager = manager;
+    this.oim = oim;
+    const key = account?.toLowerCase();
+    if (key !== undefined && key !== this.account) {
+      this.account = key;
+      this.unrestored = this.deps.outbox?.open(key) ?? [];
+    }
     this.detachManager = [
       manager.on('opened', ({ conversationId, participants }) => {
         if (!this.openingOurs) this.adoptIncoming(conversationId, participants);
@@ -183,21 +244,18 @@ export class ConversationsService {
         this.log(conv, notice);
         this.deps.emit('conversation:unsupported', { conversationId: conv.id, from, contentType });
       }),
-      manager.on('delivery', ({ conversationId, messageId, state, reason }) => {
-        const conv = this.byEngine.get(conversationId);
-        if (!conv) return;
-        const entry = conv.entries.find((e) => e.kind === 'message' && e.id === messageId);
-        if (entry?.kind === 'message') {
-          entry.delivery = state;
-          if (reason !== undefined) entry.failureReason = reason;
+      manager.on('delivery', ({ messageId, state, reason, uncertain }) => {
+        const message = this.sending.get(messageId);
+        if (!message) return;
+        this.sending.delete(messageId);
+        message.parts.delete(messageId);
+        if (state === 'failed') {
+          // One part lost is the message lost; the other parts' reports change nothing.
+          for (const part of message.parts) this.sending.delete(part);
+          this.settle(message.conv, message.id, 'failed', reason, uncertain);
+        } else if (message.parts.size === 0) {
+          this.settle(message.conv, message.id, 'delivered');
         }
-        this.deps.history?.delivery(conv.id, messageId, state, reason);
-        this.deps.emit('conversation:delivery', {
-          conversationId: conv.id,
-          messageId,
-          state,
-          ...(reason === undefined ? {} : { reason }),
-        });
       }),
       // The engine's conversation is over (closed by us, or its session ended); ours lives on.
       manager.on('closed', ({ conversationId }) => {
@@ -215,6 +273,8 @@ export class ConversationsService {
   detach(): void {
     for (const off of this.detachManager.splice(0)) off();
     this.manager = undefined;
+    this.oim = undefined;
+    this.online = false;
     this.byEngine.clear();
     for (const conv of this.conversations.values()) conv.engineId = undefined;
   }
@@ -222,6 +282,12 @@ export class ConversationsService {
   /** Signed out for good: every conversation ends, its history stays readable until its window closes. */
   endAll(reason: string): void {
     this.detach();
+    // Waiting messages stay in the outbox file: they go out at this account's next sign-in, in
+    // this run or the next, rather than be lost with their window.
+    this.queued = [];
+    this.unrestored = [];
+    this.deps.outbox?.close();
+    this.account = undefined;
     for (const conv of this.conversations.values()) {
       if (conv.closed) continue;
       conv.closed = true;
@@ -238,19 +304,37 @@ export class ConversationsService {
     const manager = this.requireManager();
     if (key === this.deps.self().email.toLowerCase())
       throw new CommandError('You cannot start a conversation with yourself');
+    const conv = this.create([key]);
+    this.bind(conv, this.engineOpen(manager, key));
+    this.deps.emit('conversation:opened', { conversationId: conv.id, participants: [...conv.participants.values()] });
+    return conv.id;
+  }
+
+  /** A conversation of ours with these people, not yet tied to any engine conversation. */
+  private create(people: readonly string[], nameOf = this.deps.nameOf): AppConversation {
     const conv: AppConversation = {
       id: randomUUID(),
-      participants: new Map([[key, { email: key, displayName: this.deps.nameOf(key) }]]),
-      lastPeople: [key],
+      participants: new Map(people.map((email) => [email, { email, displayName: nameOf(email) }])),
+      lastPeople: [...people],
       entries: [],
       engineId: undefined,
       closed: false,
       declared: new Map(),
     };
     this.conversations.set(conv.id, conv);
-    this.bind(conv, this.engineOpen(manager, key));
+    return conv;
+  }
+
+  /** The open conversation with exactly these people, or a new one the windows are told of. */
+  private findOrCreate(
+    people: readonly string[],
+    nameOf = this.deps.nameOf,
+  ): { conv: AppConversation; created: boolean } {
+    const existing = this.findByPeople(people);
+    if (existing) return { conv: existing, created: false };
+    const conv = this.create(people, nameOf);
     this.deps.emit('conversation:opened', { conversationId: conv.id, participants: [...conv.participants.values()] });
-    return conv.id;
+    return { conv, created: true };
   }
 
   snapshot(conversationId: string): ConversationSnapshot {
@@ -262,7 +346,13 @@ export class ConversationsService {
     };
   }
 
-  /** Sends text; `emoticons` are our own custom emoticons it uses, announced just before it. */
+  /**
+   * Sends text; `emoticons` are our own custom emoticons it uses, announced just before it.
+   * The message is in the outbox before it goes anywhere. Connected, it goes out now, as an
+   * offline message if they are offline and the dialect has them; disconnected (reconnecting),
+   * it waits and goes out, in order, once the session is back. Returns the message's id, which
+   * its `conversation:delivery` events name.
+   */
   send(
     conversationId: string,
     text: string,
@@ -270,36 +360,132 @@ export class ConversationsService {
     emoticons: readonly EmoticonDeclaration[] = [],
   ): string[] {
     const conv = this.requireOpen(conversationId);
-    this.refuseIfOffline(conv);
-    const engineId = this.ensureEngine(conv);
-    const parts = this.engine(() => this.requireManager().send(engineId, text, format, { emoticons }));
+    const now = this.online && this.manager !== undefined;
+    // Whether they are offline is known only while connected; waiting messages are routed when they leave.
+    const route = now ? this.route(conv) : undefined;
+    const id = randomUUID();
+    const at = this.deps.now();
     const self = this.deps.self();
+    const entry: ConversationEntry = {
+      kind: 'message',
+      id,
+      from: self,
+      outgoing: true,
+      text,
+      format,
+      at,
+      delivery: now ? 'sending' : 'queued',
+    };
+    this.deps.outbox?.add({ id, to: peopleOf(conv), text, format, at, attempted: now });
+    this.record(conv, entry);
+    if (now) {
+      try {
+        this.handOver(conv, id, text, format, emoticons, route);
+      } catch (err) {
+        // Refused before anything went out: the text goes back to the box, nothing is owed.
+        conv.entries.splice(conv.entries.indexOf(entry), 1);
+        this.deps.outbox?.remove(id);
+        throw toCommandError(err);
+      }
+    } else {
+      this.queued.push({ conv, id, text, format });
+    }
     const ownPicture = this.deps.pictureOf(self.email);
-    for (const part of parts) {
-      const at = this.deps.now();
+    this.log(conv, {
+      kind: 'message',
+      messageId: id,
+      from: self,
+      outgoing: true,
+      text,
+      format,
+      at,
+      delivery: entry.delivery,
+      ...(ownPicture === undefined ? {} : { picture: ownPicture }),
+    });
+    if (!now) this.deps.emit('conversation:delivery', { conversationId: conv.id, messageId: id, state: 'queued' });
+    return [id];
+  }
+
+  /** "Send again": the text of a message that failed, sent as a new message. */
+  resend(conversationId: string, messageId: string): string[] {
+    const conv = this.requireOpen(conversationId);
+    const entry = conv.entries.find((e) => e.kind === 'message' && e.id === messageId);
+    if (entry?.kind !== 'message' || !entry.outgoing)
+      throw new CommandError('That message is no longer in this window');
+    if (entry.delivery !== 'failed') throw new CommandError('That message has not failed');
+    return this.send(conversationId, entry.text, entry.format ?? DEFAULT_FORMAT);
+  }
+
+  /**
+   * The session is online (again): the first time, what the outbox kept from before is taken
+   * up (now that the contact list names people); then every waiting message goes out, in order.
+   */
+  connected(): void {
+    if (!this.manager) return;
+    this.online = true;
+    const kept = this.unrestored;
+    this.unrestored = [];
+    this.restore(kept);
+    // A waiting message whose window was closed meanwhile still goes: it was accepted.
+    for (const { conv, id, text, format } of this.queued.splice(0)) {
+      this.deps.outbox?.attempted(id);
+      this.setState(conv, id, 'sending');
+      try {
+        this.handOver(conv, id, text, format, [], this.route(conv, true));
+      } catch (err) {
+        this.settle(conv, id, 'failed', toCommandError(err).message);
+      }
+    }
+  }
+
+  /** The session went away (reconnecting): messages accepted from now on wait for it. */
+  disconnected(): void {
+    this.online = false;
+  }
+
+  /**
+   * Offline messages fetched from the server, in order: each shows in its sender's conversation
+   * (opened if need be, like any incoming message) with the time it was sent, and goes to the
+   * history marked as offline. Returns the ids of those shown, the ones that may be deleted.
+   */
+  receiveOffline(messages: readonly OfflineMessage[]): string[] {
+    const shown: string[] = [];
+    const latest = new Map<string, { from: Participant; text: string }>();
+    for (const message of messages) {
+      const email = message.from.toLowerCase();
+      if (email === this.deps.self().email.toLowerCase()) continue;
+      // Someone not in the contact list goes by the name the server's notice gave.
+      const nameOf = (who: string): string => {
+        const known = this.deps.nameOf(who);
+        return known === who && message.fromName.trim() !== '' ? message.fromName : known;
+      };
+      const { conv } = this.findOrCreate([email], nameOf);
+      const from: Participant = conv.participants.get(email) ?? { email, displayName: nameOf(email) };
+      const id = `received-${++this.received}`;
       this.record(conv, {
         kind: 'message',
-        id: part.messageId,
-        from: self,
-        outgoing: true,
-        text: part.text,
-        format,
-        at,
-        delivery: 'sending',
+        id,
+        from,
+        outgoing: false,
+        text: message.text,
+        at: message.sentAt,
+        offline: true,
       });
-      this.log(conv, {
-        kind: 'message',
-        messageId: part.messageId,
-        from: self,
-        outgoing: true,
-        text: part.text,
-        format,
-        at,
-        delivery: 'sending',
-        ...(ownPicture === undefined ? {} : { picture: ownPicture }),
+      this.log(conv, { kind: 'message', from, outgoing: false, offline: true, text: message.text, at: message.sentAt });
+      this.deps.emit('conversation:message', {
+        conversationId: conv.id,
+        id,
+        from,
+        text: message.text,
+        at: message.sentAt,
+        offline: true,
       });
+      latest.set(conv.id, { from, text: message.text });
+      shown.push(message.id);
     }
-    return parts.map((p) => p.messageId);
+    // One alert per conversation, not one per message kept since the last sign-in.
+    for (const [conversationId, { from, text }] of latest) this.deps.incoming(conversationId, 'message', from, text);
+    return shown;
   }
 
   typing(conversationId: string): void {
@@ -393,19 +579,141 @@ export class ConversationsService {
   }
 
   /**
-   * These dialects have no offline messages: a message to someone offline cannot arrive, so it is
-   * refused before any switchboard is asked for. Someone who appears offline but is still in the
-   * conversation's switchboard can be written to.
+   * How a message to this conversation goes: to the one person in it as an offline message when
+   * they are offline (or appear so) and not in its switchboard; else over the switchboard.
+   * Without offline messages (before MSNP13) a message to someone offline cannot arrive, so it is
+   * refused before any switchboard is asked for.
    */
-  private refuseIfOffline(conv: AppConversation): void {
+  private route(conv: AppConversation, waited = false): { readonly offlineTo: string } | undefined {
     const people = peopleOf(conv);
     const [only, ...others] = people;
-    if (only === undefined || others.length > 0 || !this.deps.isOffline(only)) return;
+    if (only === undefined || others.length > 0 || !this.deps.isOffline(only)) return undefined;
     const joined = conv.engineId === undefined ? [] : (this.manager?.participants(conv.engineId) ?? []);
-    if (joined.some((p) => p.email === only)) return;
+    if (joined.some((p) => p.email === only)) return undefined;
+    if (this.oim?.supportsOfflineMessages) return { offlineTo: only };
+    const name = this.deps.nameOf(only);
+    // A message that waited for the connection is no longer in the box: it fails, with Send again.
     throw new CommandError(
-      `${this.deps.nameOf(only)} is offline. Your text is still in the box: send it once they sign in.`,
+      waited
+        ? `Not sent: ${name} is offline, and this server keeps no messages for them. Send it again once they sign in.`
+        : `${name} is offline. Your text is still in the box: send it once they sign in.`,
     );
+  }
+
+  /** Gives a message to the network: the switchboard, or the offline-message service. */
+  private handOver(
+    conv: AppConversation,
+    id: string,
+    text: string,
+    format: TextFormat,
+    emoticons: readonly EmoticonDeclaration[],
+    route: { readonly offlineTo: string } | undefined,
+  ): void {
+    if (route) {
+      this.sendOffline(conv, id, route.offlineTo, text);
+      return;
+    }
+    const engineId = this.ensureEngine(conv);
+    const parts = this.engine(() => this.requireManager().send(engineId, text, format, { emoticons }));
+    const sending: Sending = { conv, id, parts: new Set(parts.map((p) => p.messageId)) };
+    for (const part of parts) this.sending.set(part.messageId, sending);
+  }
+
+  private sendOffline(conv: AppConversation, id: string, email: string, text: string): void {
+    const oim = this.oim;
+    if (!oim) throw new CommandError('You are not connected right now');
+    const sent = (this.oimChains.get(email) ?? Promise.resolve()).then(() => oim.sendOfflineMessage(email, text));
+    const chain = sent.then(
+      () => this.settle(conv, id, 'offline'),
+      (err: unknown) =>
+        // A request that timed out or lost its connection may have been stored all the same.
+        this.settle(conv, id, 'failed', toCommandError(err).message, mayHaveArrived(err)),
+    );
+    this.oimChains.set(email, chain);
+    void chain.finally(() => {
+      if (this.oimChains.get(email) === chain) this.oimChains.delete(email);
+    });
+  }
+
+  /**
+   * What the outbox kept from before a restart. A message never handed to the network waits to
+   * go out; one that was may have arrived, so it is shown failed with "Send again" rather than
+   * sent a second time behind the user's back.
+   */
+  private restore(entries: readonly OutboxEntry[]): void {
+    const self = this.deps.self();
+    for (const kept of entries) {
+      const { conv, created } = this.findOrCreate(kept.to);
+      const entry: ConversationEntry = {
+        kind: 'message',
+        id: kept.id,
+        from: self,
+        outgoing: true,
+        text: kept.text,
+        format: kept.format,
+        at: kept.at,
+        delivery: kept.attempted ? 'failed' : 'queued',
+        ...(kept.attempted ? { failureReason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
+      };
+      this.record(conv, entry);
+      if (kept.attempted) this.deps.outbox?.remove(kept.id);
+      else this.queued.push({ conv, id: kept.id, text: kept.text, format: kept.format });
+      if (created) {
+        // Its window opens with the snapshot, this entry in it.
+        this.deps.restored?.(conv.id);
+        continue;
+      }
+      // A window already open for them is told of it as of any message, then of its state.
+      this.deps.emit('conversation:message', {
+        conversationId: conv.id,
+        id: kept.id,
+        from: self,
+        text: kept.text,
+        format: kept.format,
+        at: kept.at,
+      });
+      this.deps.emit('conversation:delivery', {
+        conversationId: conv.id,
+        messageId: kept.id,
+        state: entry.delivery ?? 'queued',
+        ...(kept.attempted ? { reason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
+      });
+    }
+  }
+
+  /** A message's final state: out of the outbox, into the history and the windows. */
+  private settle(
+    conv: AppConversation,
+    id: string,
+    state: Exclude<DeliveryState, 'sending' | 'queued'>,
+    reason?: string,
+    uncertain?: boolean,
+  ): void {
+    this.deps.outbox?.remove(id);
+    this.setState(conv, id, state, reason, uncertain);
+  }
+
+  private setState(
+    conv: AppConversation,
+    id: string,
+    state: DeliveryState,
+    reason?: string,
+    uncertain?: boolean,
+  ): void {
+    const entry = conv.entries.find((e) => e.kind === 'message' && e.id === id);
+    if (entry?.kind === 'message') {
+      entry.delivery = state;
+      if (reason !== undefined) entry.failureReason = reason;
+      if (uncertain) entry.uncertain = true;
+    }
+    this.deps.history?.delivery(conv.id, id, state, reason);
+    this.deps.emit('conversation:delivery', {
+      conversationId: conv.id,
+      messageId: id,
+      state,
+      ...(reason === undefined ? {} : { reason }),
+      ...(uncertain ? { uncertain } : {}),
+    });
   }
 
   /** The declaration this message from `email` uses: the one before it, if its text uses any of it. */
@@ -537,6 +845,10 @@ export class ConversationsService {
       throw toCommandError(err);
     }
   }
+}
+
+function mayHaveArrived(err: unknown): boolean {
+  return err instanceof MsnpError && (err.kind === 'timeout' || err.kind === 'network');
 }
 
 /** Who the conversation is with: those in it now, else those it last had (to invite again). */

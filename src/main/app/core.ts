@@ -30,6 +30,8 @@ import { installationGuid } from './machine-guid';
 import { createDownload, type FileSink } from '../msnp/p2p/files';
 import { fileSource, type FileSource } from '../msnp/p2p/source';
 import { proxyPasswordKey } from './network';
+import { OfflineInbox } from './offline-inbox';
+import { Outbox } from './outbox';
 import { TraceLog } from './trace-log';
 import { WireTrace, type TraceEntry } from '../msnp/transport';
 import { formatTrace } from '../../shared/trace-format';
@@ -171,6 +173,12 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     },
     reportError: (message) => emit('session:error', { message }),
     history,
+    outbox: new Outbox({
+      dir: join(deps.dataDir, 'outbox'),
+      reportError: (message) => emit('session:error', { message }),
+      now,
+    }),
+    restored: (conversationId) => windows.openConversation(conversationId, { activate: false }),
   });
 
   const objects = new ObjectStore(join(deps.dataDir, 'objects'));
@@ -254,6 +262,11 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
     contacts,
     conversations,
     media,
+    offlineInbox: new OfflineInbox({
+      show: (messages) => conversations.receiveOffline(messages),
+      nameOf: (email) => contacts.get(email)?.displayName ?? email,
+      reportError: (message) => emit('session:error', { message }),
+    }),
     p2pChanged: (p2p) => (p2p ? transfers.attach(p2p) : transfers.detach()),
     picturesInList: () => settings.preferences().pictures.showInContactList,
     signedOutUnexpectedly: () => windows.showContactList(),
@@ -323,6 +336,9 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       const emoticons = email === undefined ? [] : await media.declarations(email, text);
       return { messageIds: conversations.send(conversationId, text, format, emoticons) };
     },
+    'conversation:resend': ({ conversationId, messageId }) => ({
+      messageIds: conversations.resend(conversationId, messageId),
+    }),
     'conversation:typing': ({ conversationId }) => conversations.typing(conversationId),
     'conversation:nudge': ({ conversationId }) => conversations.nudge(conversationId),
     'conversation:invite': ({ conversationId, email }) => conversations.invite(conversationId, email),

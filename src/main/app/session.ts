@@ -11,6 +11,7 @@ import { isOnline } from '../../shared/status';
 import type { ContactsService } from './contacts';
 import type { ConversationsService } from './conversations';
 import type { MediaService } from './media';
+import type { OfflineInbox } from './offline-inbox';
 import { toCommandError } from './conversations';
 import type { CredentialStore } from './credentials';
 import { transportFor, type NetworkDeps } from './network';
@@ -30,6 +31,8 @@ export interface SessionDeps {
   /** The session ended without the user asking: bring the sign-in screen to the front. */
   readonly signedOutUnexpectedly: () => void;
   readonly media: MediaService;
+  /** Where offline messages waiting on the server go once they are announced (MSNP13+). */
+  readonly offlineInbox?: OfflineInbox;
   /** A new P2P layer for a session (file transfers follow it), or undefined when it ends. */
   readonly p2pChanged: (p2p: P2PManager | undefined) => void;
   /** Whether contacts' pictures are fetched as soon as they are online (pictures shown in the list). */
@@ -167,6 +170,7 @@ export class SessionService {
       contacts,
       groups,
       ...(privacy === undefined ? {} : { privacy }),
+      ...(this.client?.supportsOfflineMessages ? { offlineMessages: true } : {}),
     };
   }
 
@@ -244,7 +248,7 @@ export class SessionService {
   private listen(client: MessengerClient): void {
     const { emit, contacts, conversations } = this.deps;
     // The client's conversations outlive reconnections, like the client itself.
-    conversations.attach(client.conversations);
+    conversations.attach(client.conversations, client, client.email);
     const p2p = new P2PManager(client.conversations, {
       email: client.email,
       dialect: () => client.dialect,
@@ -268,11 +272,18 @@ export class SessionService {
       client.on('state', (phase) => {
         this.phaseNow = phase;
         emit('session:phase', { phase });
+        // The contact list and presence are in by now: waiting messages know whom they go to.
+        if (phase === 'online') conversations.connected();
+        else conversations.disconnected();
       }),
       client.on('signed-in', ({ protocol, profile }) => {
         this.protocol = protocol;
         this.profileNow = this.withPicture(profile);
-        emit('session:signed-in', { protocol, profile: this.profileNow });
+        emit('session:signed-in', {
+          protocol,
+          profile: this.profileNow,
+          offlineMessages: client.supportsOfflineMessages,
+        });
       }),
       client.on('contact-list', ({ contacts: list, groups, privacy }) => {
         contacts.load(
@@ -287,6 +298,7 @@ export class SessionService {
         contacts.listChanged(email, contact ? this.decorate(contact) : undefined),
       ),
       client.on('added-you', (who) => emit('contacts:added-you', who)),
+      client.on('offline-messages', ({ messages }) => void this.deps.offlineInbox?.arrived(client, messages)),
       client.on('groups-changed', (groups) => {
         contacts.setGroups(groups);
         emit('groups:changed', { groups });

@@ -75,8 +75,10 @@ export interface ConversationEvents {
   delivery: {
     readonly conversationId: string;
     readonly messageId: string;
-    readonly state: Exclude<DeliveryState, 'sending'>;
+    readonly state: Extract<DeliveryState, 'delivered' | 'failed'>;
     readonly reason?: string;
+    /** Failed without a refusal: it went out and no ACK came, so it may have arrived. */
+    readonly uncertain?: boolean;
   };
   closed: { readonly conversationId: string; readonly reason: string };
   /** An invitation could not be answered (e.g. it expired). */
@@ -109,7 +111,10 @@ export interface SentPart {
   readonly text: string;
 }
 
-type Outcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+type Outcome =
+  | { readonly ok: true }
+  /** `uncertain`: it went out and no answer came, so it may have reached them all the same. */
+  | { readonly ok: false; readonly reason: string; readonly uncertain?: boolean };
 
 interface Outgoing {
   readonly payload: Buffer;
@@ -228,7 +233,13 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
           this.emit('delivery', {
             conversationId: conv.id,
             messageId,
-            ...(outcome.ok ? { state: 'delivered' as const } : { state: 'failed' as const, reason: outcome.reason }),
+            ...(outcome.ok
+              ? { state: 'delivered' as const }
+              : {
+                  state: 'failed' as const,
+                  reason: outcome.reason,
+                  ...(outcome.uncertain ? { uncertain: true } : {}),
+                }),
           }),
       });
       return { messageId, text: part };
@@ -331,7 +342,12 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     conv.switchboards.clear();
     for (const item of unsent) {
       item.sentOn = undefined;
-      item.settle({ ok: false, reason });
+      // One that went out may have reached them before its ACK was lost with the switchboard.
+      item.settle(
+        item.attempts > 0
+          ? { ok: false, reason: `${reason}: the message may not have been delivered`, uncertain: true }
+          : { ok: false, reason },
+      );
     }
     this.emit('closed', { conversationId: conv.id, reason });
   }
@@ -380,13 +396,15 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
     const answered = (acked: boolean): void =>
       done(acked ? { ok: true } : { ok: false, reason: 'The message could not be delivered to everyone' });
     sb.sendAcked(item.payload, answered).catch((err: unknown) =>
-      done({
-        ok: false,
-        reason:
-          err instanceof MsnpError && err.kind === 'timeout'
-            ? 'No confirmation from the server: the message may not have been delivered'
-            : describe(err),
-      }),
+      done(
+        err instanceof MsnpError && err.kind === 'timeout'
+          ? {
+              ok: false,
+              reason: 'No confirmation from the server: the message may not have been delivered',
+              uncertain: true,
+            }
+          : { ok: false, reason: describe(err) },
+      ),
     );
   }
 
@@ -402,6 +420,7 @@ export class ConversationManager extends TypedEmitter<ConversationEvents> {
         item.settle({
           ok: false,
           reason: 'The conversation kept disconnecting: the message may not have been delivered',
+          uncertain: true,
         });
       } else {
         requeued.push(item);

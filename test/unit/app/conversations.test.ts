@@ -33,7 +33,8 @@ function setup() {
     reportError: () => undefined,
     now: () => 1000,
   });
-  service.attach(manager);
+  service.attach(manager, undefined, 'me@example.com');
+  service.connected();
   const endSession = (reason: string): void => ended.forEach((listener) => listener(reason));
   const next = <E extends EventName>(name: E): Promise<EventPayload<E>> =>
     new Promise((resolve) => waiters.push({ name, resolve: resolve as (payload: unknown) => void }));

@@ -430,6 +430,7 @@ describe('sending', () => {
     expect(deliveries[0]).toMatchObject({
       state: 'failed',
       reason: 'No confirmation from the server: the message may not have been delivered',
+      uncertain: true,
     });
   });
 });
@@ -575,7 +576,14 @@ describe('ending', () => {
     const closed = next('closed');
     manager.close(id);
     expect(await closed).toEqual({ conversationId: id, reason: 'The conversation was closed' });
-    expect(deliveries).toMatchObject([{ state: 'failed', reason: 'The conversation was closed' }]);
+    // It went out and no ACK came back: it may have arrived, and is not said to have failed outright.
+    expect(deliveries).toMatchObject([
+      {
+        state: 'failed',
+        reason: 'The conversation was closed: the message may not have been delivered',
+        uncertain: true,
+      },
+    ]);
     await peer.expect('OUT');
     expect(() => manager.send(id, 'more', DEFAULT_FORMAT)).toThrow(/closed/);
   });
@@ -590,8 +598,14 @@ describe('ending', () => {
     link.end('Connection to the server was lost');
     expect(closed.map((c) => c.conversationId).sort()).toEqual([a, b].sort());
     expect(closed.every((c) => c.reason === 'Connection to the server was lost')).toBe(true);
-    expect(deliveries).toMatchObject([
-      { conversationId: a, state: 'failed', reason: 'Connection to the server was lost' },
+    // It never went out: a plain failure, not an uncertain one.
+    expect(deliveries).toEqual([
+      {
+        conversationId: a,
+        messageId: expect.any(String),
+        state: 'failed',
+        reason: 'Connection to the server was lost',
+      },
     ]);
     await peer.closed();
     // A new session starts afresh.

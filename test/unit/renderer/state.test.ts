@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '../../../src/shared/schemas';
+import type { Contact, DeliveryState } from '../../../src/shared/schemas';
 import { createBatcher, createRateLimiter } from '../../../src/renderer/src/lib/batch';
 import { applyContactChanges, toContactMap } from '../../../src/renderer/src/lib/contactsState';
 import {
@@ -85,7 +85,22 @@ describe('conversation log', () => {
     expect(deliveryOf(entries[0] as Extract<LogEntry, { kind: 'message' }>)).toBe('failed');
   });
 
-  it('reads snapshot entries, keeping their delivery state', () => {
+  it('waits while queued, stays stored for later, and keeps a failure that may not be one', () => {
+    const one = (entries: LogEntry[]): DeliveryState | undefined =>
+      deliveryOf(entries[0] as Extract<LogEntry, { kind: 'message' }>);
+    expect(one(applyDelivery([outgoing(['q'])], 'q', 'queued', undefined))).toBe('queued');
+    expect(one(applyDelivery([outgoing(['o'])], 'o', 'offline', undefined))).toBe('offline');
+    const lost = applyDelivery([outgoing(['u'])], 'u', 'failed', 'No ACK: it may not have been delivered', true);
+    expect(lost[0]).toMatchObject({ uncertain: true, failureReason: 'No ACK: it may not have been delivered' });
+    expect(one(lost)).toBe('failed');
+    expect(applyDelivery([outgoing(['n'])], 'n', 'failed', 'Refused')[0]).not.toHaveProperty('uncertain');
+  });
+
+  it('reads snapshot entries, keeping their delivery state and offline mark', () => {
+    expect(
+      fromSnapshotEntry({ kind: 'message', id: 'r1', from, outgoing: false, text: 'later', at: 3, offline: true }),
+    ).toMatchObject({ ids: ['r1'], offline: true, at: 3 });
+
     const entry = fromSnapshotEntry({
       kind: 'message',
       id: 'm9',

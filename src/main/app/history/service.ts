@@ -137,7 +137,7 @@ export class HistoryService implements HistoryRecorder {
             ...(record.delivery ? { delivery: record.delivery } : {}),
             ...(record.picture === undefined ? {} : { picture: record.picture }),
           });
-          if (id !== undefined && record.messageId !== undefined && record.delivery === 'sending') {
+          if (id !== undefined && record.messageId !== undefined && unsettled(record.delivery)) {
             this.pending.set(`${conversationId}\n${record.messageId}`, id);
           }
           return;
@@ -165,7 +165,7 @@ export class HistoryService implements HistoryRecorder {
     const key = `${conversationId}\n${messageId}`;
     const id = this.pending.get(key);
     if (id === undefined) return;
-    if (state !== 'sending') this.pending.delete(key);
+    if (!unsettled(state)) this.pending.delete(key);
     const store = this.store;
     if (!store) return;
     this.guard(() => store.setDelivery(id, state, reason, this.deps.now()));
@@ -335,4 +335,9 @@ export class HistoryService implements HistoryRecorder {
       return undefined;
     }
   }
+}
+
+/** A message still on its way: its record awaits a later delivery report. */
+function unsettled(state: DeliveryState | undefined): boolean {
+  return state === 'sending' || state === 'queued';
 }

@@ -30,7 +30,8 @@ const KINDS: readonly HistoryKind[] = [
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i + 1]));
 /** Kinds whose text is worth finding: what people wrote, and the names of files. */
 const INDEXED: ReadonlySet<HistoryKind> = new Set(['message', 'file', 'invitation', 'invitation-response']);
-const DELIVERY: readonly DeliveryState[] = ['sending', 'delivered', 'failed'];
+// Stored as the index: new states go at the end.
+const DELIVERY: readonly DeliveryState[] = ['sending', 'delivered', 'failed', 'queued', 'offline'];
 const OUTGOING = 1;
 const OFFLINE = 2;
 

@@ -17,8 +17,12 @@ export type LogEntry =
       /** Delivery per message id; absent for received messages. */
       delivery?: Record<string, DeliveryState>;
       failureReason?: string;
+      /** The failure may not be one: it went out and nothing confirmed it. */
+      uncertain?: boolean;
       /** Custom emoticons the sender declared for this message. */
       emoticons?: Record<string, string | null>;
+      /** Received as an offline message; `at` is when it was sent. */
+      offline?: boolean;
     }
   | { kind: 'nudge'; key: string; from: Participant; outgoing: boolean; at: number }
   | { kind: 'system'; key: string; text: string; at: number }
@@ -40,12 +44,17 @@ export function fromSnapshotEntry(entry: ConversationEntry): LogEntry {
   };
 }
 
-/** What an outgoing entry shows: failed if any part failed, delivered once every part arrived. */
+/**
+ * What an outgoing entry shows: failed if any part failed, delivered (or stored for when they
+ * sign in) once every part is, waiting while any part waits for the connection.
+ */
 export function deliveryOf(entry: Extract<LogEntry, { kind: 'message' }>): DeliveryState | undefined {
   if (!entry.delivery) return undefined;
   const states = Object.values(entry.delivery);
   if (states.includes('failed')) return 'failed';
-  return states.every((s) => s === 'delivered') ? 'delivered' : 'sending';
+  if (states.includes('queued')) return 'queued';
+  for (const final of ['delivered', 'offline'] as const) if (states.every((s) => s === final)) return final;
+  return 'sending';
 }
 
 export function applyDelivery(
@@ -53,6 +62,7 @@ export function applyDelivery(
   messageId: string,
   state: DeliveryState,
   reason: string | undefined,
+  uncertain = false,
 ): LogEntry[] {
   return entries.map((entry) => {
     if (entry.kind !== 'message' || !entry.ids.includes(messageId)) return entry;
@@ -60,6 +70,7 @@ export function applyDelivery(
       ...entry,
       delivery: { ...entry.delivery, [messageId]: state },
       ...(reason === undefined ? {} : { failureReason: reason }),
+      ...(uncertain ? { uncertain } : {}),
     };
   });
 }

@@ -45,6 +45,12 @@ export function phaseMessage(phase: SessionPhase): string {
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: '2-digit', month: '2-digit', year: 'numeric' });
 
+/** Under a message that was stored on the server while we were offline: when it was sent. */
+export function sentWhileOfflineLine(at: number): string {
+  const when = new Date(at);
+  return `(sent while you were offline, at ${timeFormat.format(when)} on ${dateFormat.format(when)})`;
+}
+
 export function lastMessageLine(at: number): string {
   const when = new Date(at);
   return `Last message received at ${timeFormat.format(when)} on ${dateFormat.format(when)}.`;

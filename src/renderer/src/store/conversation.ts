@@ -49,7 +49,7 @@ export function systemLine(text: string): void {
 
 // A delivery report can overtake the reply that tells this window the message ids; keep it
 // until the entry exists.
-const early = new Map<string, { state: DeliveryState; reason: string | undefined }>();
+const early = new Map<string, { state: DeliveryState; reason: string | undefined; uncertain: boolean }>();
 
 export function addOutgoing(entry: Omit<Extract<LogEntry, { kind: 'message' }>, 'kind' | 'key' | 'delivery'>): void {
   let entries: LogEntry[] = [
@@ -65,7 +65,7 @@ export function addOutgoing(entry: Omit<Extract<LogEntry, { kind: 'message' }>, 
     const report = early.get(id);
     if (!report) continue;
     early.delete(id);
-    entries = applyDelivery(entries, id, report.state, report.reason);
+    entries = applyDelivery(entries, id, report.state, report.reason, report.uncertain);
   }
   useConversation.setState({ entries });
 }
@@ -107,7 +107,7 @@ export function connectConversation(conversationId: string): () => void {
       stopTyping(email);
       systemLine(`${who ? nameOf(who) : email} has left the conversation.`);
     },
-    'conversation:message': ({ id, from, text, format, at, emoticons }) => {
+    'conversation:message': ({ id, from, text, format, at, emoticons, offline }) => {
       stopTyping(from.email);
       const outgoing = isMe(from.email);
       appendEntry({
@@ -120,6 +120,7 @@ export function connectConversation(conversationId: string): () => void {
         ...(format ? { format } : {}),
         at,
         ...(emoticons ? { emoticons } : {}),
+        ...(offline ? { offline } : {}),
       });
       if (!outgoing) set({ lastReceivedAt: at });
     },
@@ -136,11 +137,11 @@ export function connectConversation(conversationId: string): () => void {
       appendEntry({ kind: 'nudge', key: entryKey(), from, outgoing: false, at: Date.now() });
       shake();
     },
-    'conversation:delivery': ({ messageId, state, reason }) => {
+    'conversation:delivery': ({ messageId, state, reason, uncertain = false }) => {
       const { entries } = useConversation.getState();
       if (entries.some((e) => e.kind === 'message' && e.ids.includes(messageId))) {
-        set({ entries: applyDelivery(entries, messageId, state, reason) });
-      } else early.set(messageId, { state, reason });
+        set({ entries: applyDelivery(entries, messageId, state, reason, uncertain) });
+      } else early.set(messageId, { state, reason, uncertain });
     },
     'conversation:unsupported': ({ from }) =>
       systemLine(`${nameOf(from)} sent something that this version of Messenger cannot show.`),

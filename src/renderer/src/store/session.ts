@@ -26,6 +26,8 @@ export interface SessionState {
   /** What the sign-in is doing about a difficulty (e.g. trying the HTTP gateway), shown under the step. */
   phaseDetail: string | null;
   profile: Profile | null;
+  /** Messages to offline contacts are kept for them (MSNP13+). */
+  offlineMessages: boolean;
   contacts: ContactMap;
   groups: Group[];
   privacy: Privacy | null;
@@ -46,6 +48,7 @@ const initial: SessionState = {
   phase: 'signed-out',
   phaseDetail: null,
   profile: null,
+  offlineMessages: false,
   contacts: {},
   groups: [],
   privacy: null,
@@ -107,7 +110,9 @@ export function connectSession(schedule: Scheduler = frame): () => void {
       const { profile, lastEmail } = useSession.getState();
       set({ phase, phaseDetail: null, lastEmail: profile?.email ?? lastEmail });
     }),
-    msn.on('session:signed-in', ({ profile }) => set({ phase: 'online', profile, signOut: null })),
+    msn.on('session:signed-in', ({ profile, offlineMessages = false }) =>
+      set({ phase: 'online', profile, offlineMessages, signOut: null }),
+    ),
     msn.on('session:signed-out', (signOut) => {
       const { settings, profile, lastEmail } = useSession.getState();
       set({
@@ -143,6 +148,7 @@ export function connectSession(schedule: Scheduler = frame): () => void {
       set({
         phase: snapshot.phase,
         profile: snapshot.profile ?? null,
+        offlineMessages: snapshot.offlineMessages ?? false,
         contacts: toContactMap(snapshot.contacts),
         groups: snapshot.groups,
         privacy: snapshot.privacy ?? null,

@@ -210,6 +210,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     document.title = title === '' ? 'Conversation' : `${title} - Conversation`;
   }, [title]);
 
+  const offlineMessages = useSession((s) => s.offlineMessages);
   const only = participants.length === 1 ? contacts[contactKey(participants[0]?.email ?? '')] : undefined;
 
   const saveStyle = (next: OwnStyle): void => {
@@ -378,8 +379,10 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           </div>
           {only?.status === 'FLN' && (
             <div className="offline-notice" role="status">
-              <RichText text={contactName(only)} /> appears to be offline. Messages cannot reach them until they sign
-              in.
+              <RichText text={contactName(only)} /> appears to be offline.{' '}
+              {offlineMessages
+                ? 'Your messages will be delivered when they sign in.'
+                : 'Messages cannot reach them until they sign in.'}
             </div>
           )}
           <div className="composer">

@@ -4,7 +4,9 @@ import { useEffect, useMemo, useRef } from 'react';
 import { RichText } from '../../components/RichText';
 import { deliveryOf, startsBlock, type LogEntry } from '../../lib/conversationLog';
 import { textStyle } from '../../lib/format';
-import { useConversation } from '../../store/conversation';
+import { call, errorText } from '../../lib/api';
+import { sentWhileOfflineLine } from '../../lib/words';
+import { addOutgoing, systemLine, useConversation } from '../../store/conversation';
 import { useSession } from '../../store/session';
 import { TransferEntry } from './TransferEntry';
 import type { HistoryRecord } from '../../../../shared/history';
@@ -34,26 +36,70 @@ function Message({
     [entry.outgoing, entry.emoticons, entry.text, own],
   );
   return (
-    <div className={`log-message${entry.outgoing ? ' outgoing' : ' incoming'}`} data-delivery={delivery}>
+    <div
+      className={`log-message${entry.outgoing ? ' outgoing' : ' incoming'}`}
+      data-delivery={delivery}
+      {...(entry.offline ? { 'data-offline': '' } : {})}
+    >
       {first && (
         <div className="log-says">
           <RichText text={nameOf(entry.from)} /> says:
         </div>
       )}
       <div
-        className={`log-text${delivery === 'sending' ? ' sending' : ''}`}
+        className={`log-text${delivery === 'sending' || delivery === 'queued' ? ' sending' : ''}`}
         style={{ ...style, ...(entry.outgoing ? { fontSize: `${ownSize}pt` } : {}) }}
       >
         <RichText text={entry.text} custom={custom} />
       </div>
+      {entry.offline && <div className="log-note">{sentWhileOfflineLine(entry.at)}</div>}
+      {delivery === 'queued' && (
+        <div className="log-note">You are not connected: this message will be sent when the connection is back.</div>
+      )}
+      {delivery === 'offline' && <WhenTheySignIn />}
       {delivery === 'failed' && (
         <div className="log-failed" role="alert">
-          <div>The following message could not be delivered to all recipients:</div>
+          <div>
+            {entry.uncertain
+              ? 'The following message may not have been delivered to all recipients:'
+              : 'The following message could not be delivered to all recipients:'}
+          </div>
           <div className="log-failed-text">{entry.text}</div>
           {entry.failureReason && <div className="log-failed-reason">{entry.failureReason}</div>}
+          <button type="button" className="link-button log-resend" onClick={() => sendAgain(entry)}>
+            Send again
+          </button>
         </div>
       )}
     </div>
+  );
+}
+
+/** An offline message the server stored: it reaches them at their next sign-in. */
+function WhenTheySignIn(): React.JSX.Element {
+  const who = useConversation((s) => s.participants[0]);
+  return (
+    <div className="log-note">
+      This message will be delivered when {who ? <RichText text={nameOf(who)} /> : 'they'} signs in.
+    </div>
+  );
+}
+
+/** "Send again": the same text as a new message, under the old one's notice. */
+function sendAgain(entry: Extract<LogEntry, { kind: 'message' }>): void {
+  const { conversationId } = useConversation.getState();
+  const messageId = entry.ids.find((id) => entry.delivery?.[id] === 'failed') ?? entry.ids[0] ?? '';
+  call('conversation:resend', { conversationId, messageId }).then(
+    ({ messageIds }) =>
+      addOutgoing({
+        ids: messageIds,
+        from: entry.from,
+        outgoing: true,
+        text: entry.text,
+        ...(entry.format ? { format: entry.format } : {}),
+        at: Date.now(),
+      }),
+    (e: unknown) => systemLine(`Your message could not be sent again: ${errorText(e)}`),
   );
 }
 

@@ -60,6 +60,10 @@ function Record({
           <div className="log-text" style={textStyle(record.format)}>
             <RichText text={record.text} />
           </div>
+          {record.offline && <div className="log-note">(sent while you were offline)</div>}
+          {record.delivery === 'offline' && (
+            <div className="log-note">Sent as an offline message, delivered when they sign in.</div>
+          )}
           {record.delivery === 'failed' && (
             <div className="log-failed-reason">
               This message could not be delivered{record.failureReason ? `: ${record.failureReason}` : '.'}
