@@ -391,7 +391,7 @@ export class ConversationsService {
       this.queued.push({ conv, id, text, format });
     }
     const ownPicture = this.deps.pictureOf(self.email);
-    this.log(conv, {
+    const recordId = this.log(conv, {
       kind: 'message',
       messageId: id,
       from: self,
@@ -402,6 +402,7 @@ export class ConversationsService {
       delivery: entry.delivery,
       ...(ownPicture === undefined ? {} : { picture: ownPicture }),
     });
+    if (recordId !== undefined) this.deps.outbox?.recorded(id, recordId);
     if (!now) this.deps.emit('conversation:delivery', { conversationId: conv.id, messageId: id, state: 'queued' });
     return [id];
   }
@@ -656,6 +657,10 @@ export class ConversationsService {
         ...(kept.attempted ? { failureReason: UNCONFIRMED_AT_RESTART, uncertain: true } : {}),
       };
       this.record(conv, entry);
+      if (kept.historyId !== undefined) {
+        this.deps.history?.resume(conv.id, kept.id, kept.historyId);
+        if (kept.attempted) this.deps.history?.delivery(conv.id, kept.id, 'failed', UNCONFIRMED_AT_RESTART);
+      }
       if (kept.attempted) this.deps.outbox?.remove(kept.id);
       else this.queued.push({ conv, id: kept.id, text: kept.text, format: kept.format });
       if (created) {
@@ -802,9 +807,10 @@ export class ConversationsService {
     return conv.participants.get(email) ?? { email, displayName: this.deps.nameOf(email) };
   }
 
-  private log(conv: AppConversation, record: LiveRecord): void {
+  /** The history record's id, for a message that was kept. */
+  private log(conv: AppConversation, record: LiveRecord): number | undefined {
     const owner = this.owner(conv);
-    if (owner && this.deps.history) this.deps.history.record(conv.id, owner, record);
+    return owner && this.deps.history ? this.deps.history.record(conv.id, owner, record) : undefined;
   }
 
   private record(conv: AppConversation, entry: ConversationEntry): void {

@@ -19,6 +19,8 @@ const OutboxEntry = z.object({
   at: z.number(),
   /** It may have gone out: it was handed to a switchboard or the offline-message service. */
   attempted: z.boolean(),
+  /** Its record in the message history, whose delivery state is owed an update too. */
+  historyId: z.number().int().nonnegative().optional(),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
@@ -75,6 +77,14 @@ export class Outbox {
     if (!entry || entry.attempted) return true;
     entry.attempted = true;
     return this.save();
+  }
+
+  /** The message history recorded it as `historyId`; a restart reports its fate there too. */
+  recorded(id: string, historyId: number): void {
+    const entry = this.list.find((e) => e.id === id);
+    if (!entry) return;
+    entry.historyId = historyId;
+    this.save();
   }
 
   /** Delivered, or failed for good: nothing is owed any more. */

@@ -58,8 +58,13 @@ class FakeOim implements OfflineSender {
 class RecordingHistory implements HistoryRecorder {
   readonly records: LiveRecord[] = [];
   readonly deliveries: { messageId: string; state: string; reason: string | undefined }[] = [];
-  record(_conversationId: string, _contact: Participant, record: LiveRecord): void {
-    this.records.push(record);
+  readonly resumed: { messageId: string; recordId: number }[] = [];
+  /** Record ids count from 1 in every recorder, as a fresh database's would. */
+  record(_conversationId: string, _contact: Participant, record: LiveRecord): number {
+    return this.records.push(record);
+  }
+  resume(_conversationId: string, messageId: string, recordId: number): void {
+    this.resumed.push({ messageId, recordId });
   }
   delivery(_conversationId: string, messageId: string, state: string, reason?: string): void {
     this.deliveries.push({ messageId, state, reason });
@@ -349,6 +354,17 @@ describe('after a restart', () => {
     expect(second.kept()).toMatchObject([{ id: waiting, attempted: true }]);
     second.manager.report('part-1', 'delivered');
     expect(second.kept()).toEqual([]);
+    // The history records of the first run learn what became of them.
+    expect(second.history.resumed).toEqual([
+      { messageId: handed, recordId: 1 },
+      { messageId: waiting, recordId: 2 },
+    ]);
+    expect(second.history.deliveries).toEqual(
+      expect.arrayContaining([
+        { messageId: handed, state: 'failed', reason: UNCONFIRMED_AT_RESTART },
+        { messageId: waiting, state: 'delivered', reason: undefined },
+      ]),
+    );
 
     // The user can send the uncertain one again from the window.
     second.service.resend(restoredId, handed ?? '');

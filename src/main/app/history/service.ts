@@ -55,8 +55,14 @@ export interface LiveTransfer {
 /** What the conversations service (and the file transfers) tell the history. */
 export interface HistoryRecorder {
   /** `contact` is whose log the conversation goes in: the person it was opened with. */
-  record(conversationId: string, contact: Participant, record: LiveRecord): void;
+  /** The record's id for a message (what `resume` takes after a restart); undefined when nothing was kept. */
+  record(conversationId: string, contact: Participant, record: LiveRecord): number | undefined;
   delivery(conversationId: string, messageId: string, state: DeliveryState, reason?: string): void;
+  /**
+   * A message recorded before a restart (record `recordId`) is owed again as `messageId` of
+   * `conversationId`: its delivery reports update that record.
+   */
+  resume(conversationId: string, messageId: string, recordId: number): void;
   /** A file transfer's record id, to update when it ends; undefined when nothing was recorded. */
   fileTransfer(conversationId: string, contact: Participant, transfer: LiveTransfer): number | undefined;
   transferEnded(id: number, outcome: TransferOutcome, savedPath?: string): void;
@@ -120,8 +126,8 @@ export class HistoryService implements HistoryRecorder {
 
   // --- recording -------------------------------------------------------------------------------
 
-  record(conversationId: string, contact: Participant, record: LiveRecord): void {
-    this.write(contact.email, (store) => {
+  record(conversationId: string, contact: Participant, record: LiveRecord): number | undefined {
+    return this.write(contact.email, (store): number | undefined => {
       const historyId = this.conversation(store, conversationId, contact, record.at);
       switch (record.kind) {
         case 'message': {
@@ -140,7 +146,7 @@ export class HistoryService implements HistoryRecorder {
           if (id !== undefined && record.messageId !== undefined && unsettled(record.delivery)) {
             this.pending.set(`${conversationId}\n${record.messageId}`, id);
           }
-          return;
+          return id;
         }
         case 'nudge':
           store.add({
@@ -150,13 +156,14 @@ export class HistoryService implements HistoryRecorder {
             from: record.from,
             outgoing: record.outgoing,
           });
-          return;
+          return undefined;
         case 'join':
         case 'leave':
           store.add({ conversationId: historyId, kind: record.kind, at: record.at, from: record.who });
-          return;
+          return undefined;
         case 'system':
           store.add({ conversationId: historyId, kind: 'system', at: record.at, text: record.text });
+          return undefined;
       }
     });
   }
@@ -166,9 +173,14 @@ export class HistoryService implements HistoryRecorder {
     const id = this.pending.get(key);
     if (id === undefined) return;
     if (!unsettled(state)) this.pending.delete(key);
-    const store = this.store;
+    // After a restart the database may not be open yet; it is never created for this.
+    const store = this.store ?? (this.account && !this.broken ? this.guard(() => this.open(false)) : undefined);
     if (!store) return;
     this.guard(() => store.setDelivery(id, state, reason, this.deps.now()));
+  }
+
+  resume(conversationId: string, messageId: string, recordId: number): void {
+    this.pending.set(`${conversationId}\n${messageId}`, recordId);
   }
 
   fileTransfer(conversationId: string, contact: Participant, transfer: LiveTransfer): number | undefined {

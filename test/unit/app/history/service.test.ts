@@ -108,6 +108,23 @@ describe('HistoryService', () => {
     expect(new Set(records.map((r) => r.conversationId)).size).toBe(1);
   });
 
+  it('updates, after a restart, the record of a message that was still owed', () => {
+    const recordId = history.record(
+      'c1',
+      bob,
+      message('before the crash', me, { messageId: 'm1', delivery: 'queued' }),
+    );
+    expect(recordId).toEqual(expect.any(Number));
+    history.signedOut();
+    // The next run: a new conversation id, and nothing recorded yet, so no database open.
+    history.signedIn(me);
+    history.resume('c9', 'm1', recordId as number);
+    history.delivery('c9', 'm1', 'delivered');
+    expect(history.page(bob.email, {}).records.map((r) => [r.text, r.delivery])).toEqual([
+      ['before the crash', 'delivered'],
+    ]);
+  });
+
   it('shows the last few records from earlier conversations, as the setting says', () => {
     for (let i = 0; i < 30; i++) history.record('old', bob, message(`old ${i}`));
     history.ended('old');
