@@ -54,6 +54,22 @@ describe.each([16, 18])('MSNP%i with two places', (dialect) => {
     expect(laptop.state).toBe('online');
   });
 
+  it('shares the personal message: a new place starts with it, and set at one place it is the other’s too', async () => {
+    const laptop = place(LAPTOP, 'Laptop');
+    await laptop.signIn();
+    await laptop.setPersonalMessage('at the office');
+    const desktop = place(DESKTOP, 'Desktop');
+    await desktop.signIn();
+    // Signed in without one of its own, the new place shows the account's.
+    if (desktop.profile.personalMessage !== 'at the office') {
+      await waitFor(desktop, 'profile-changed', (p) => p.personalMessage === 'at the office');
+    }
+    const changed = waitFor(laptop, 'profile-changed', (p) => p.personalMessage === 'back home ☺ <3');
+    await desktop.setPersonalMessage('back home ☺ <3');
+    await changed;
+    expect(laptop.profile.personalMessage).toBe('back home ☺ <3');
+  });
+
   it('signs the other place out with the reason signed-in-elsewhere and stays online', async () => {
     const laptop = place(LAPTOP, 'Laptop');
     await laptop.signIn();

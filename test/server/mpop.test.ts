@@ -136,6 +136,15 @@ describe('UUX payloads', () => {
     expect(idle.payload?.toString()).toContain('<EpName>Laptop</EpName><Idle>true</Idle><ClientType>1</ClientType>');
   });
 
+  it('gives a new place the personal message the others show', async () => {
+    const laptop = await place('alice@example.com', 18, LAPTOP);
+    laptop.sendPayload('UUX 20', '<Data><PSM>at the office</PSM><CurrentMedia></CurrentMedia></Data>');
+    await laptop.until('UUX 20 0');
+    const desktop = await place('alice@example.com', 18, DESKTOP);
+    const ubx = await desktop.until((f) => f.name === 'UBX' && !!f.payload?.toString().includes('<EndpointData'));
+    expect(ubx.payload?.toString()).toMatch(/^<Data><PSM>at the office<\/PSM>/);
+  });
+
   it.each<[number, string]>([
     [18, '<Data><PSM>unclosed</Data>'],
     [18, '<Other />'],

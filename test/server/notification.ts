@@ -268,6 +268,8 @@ export class NsSession implements HandshakeState {
     for (const other of this.hub.sessionsOf(account.email)) {
       const stays = d >= 16 && other.dialect >= 16 && other.machineGuid !== this.machineGuid;
       if (!stays) other.kick('OTH');
+      // The personal message belongs to the account: a new place starts with the one the others show.
+      else this.personalMessage = other.personalMessage;
     }
     this.account = account;
     let mine = this.hub.places.get(account.email);

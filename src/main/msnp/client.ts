@@ -180,7 +180,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
     this.privacyOps = new Privacy(this.ctx);
     this.roster = new Roster(this.ctx);
     this.switchboards = new SwitchboardRequests(this.ctx);
-    const presence = new Presence(this.ctx, this.placeList);
+    const presence = new Presence(this.ctx, this.placeList, this.profileOps);
     this.offline = new OfflineMessages(this.ctx);
     this.lifecycle = new Lifecycle(
       this.ctx,

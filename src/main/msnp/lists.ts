@@ -290,6 +290,11 @@ export function parsePersonalMessage(payload: Buffer | undefined): string {
   return psm === undefined ? '' : xmlUnescape(psm);
 }
 
+/** Whether a `UBX`/`UUX` payload says what the personal message is (an empty `<PSM></PSM>` does). */
+export function hasPersonalMessage(payload: Buffer | undefined): boolean {
+  return /<PSM>[\s\S]*?<\/PSM>/.test(payload?.toString('utf8') ?? '');
+}
+
 /**
  * The `UUX` payload that sets a personal message (no current media); with `machineGuid`, the
  * place's GUID as well, as clients with multiple places send it (MSNP16+).

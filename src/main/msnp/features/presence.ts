@@ -4,13 +4,15 @@
 import type { Contact } from '../../../shared/schemas';
 import { isPendingAddition } from '../contact-list';
 import type { ClientContext } from '../context';
-import { handleEmail, parsePersonalMessage, parsePresence } from '../lists';
+import { handleEmail, hasPersonalMessage, parsePersonalMessage, parsePresence } from '../lists';
 import type { Places } from './places';
+import type { Profile } from './profile';
 
 export class Presence {
   constructor(
     private readonly ctx: ClientContext,
     places: Places,
+    profile: Profile,
   ) {
     ctx.handle('ILN', (frame) => this.onPresence('ILN', frame.params));
     ctx.handle('NLN', (frame) => this.onPresence('NLN', frame.params));
@@ -20,9 +22,13 @@ export class Presence {
     });
     ctx.handle('UBX', (frame) => {
       const email = this.emailOf(frame.params[0]);
-      // The account's own UBX (MSNP16+) lists where else it is signed in.
-      if (email?.toLowerCase() === ctx.email) places.ownData(frame.payload);
       const text = parsePersonalMessage(frame.payload);
+      // The account's own UBX (MSNP16+) lists where else it is signed in, and carries the personal
+      // message as the account has it, perhaps just set at another place.
+      if (email?.toLowerCase() === ctx.email) {
+        places.ownData(frame.payload);
+        if (hasPersonalMessage(frame.payload)) profile.adoptPersonalMessage(text);
+      }
       if (email !== undefined) this.update(email, () => ctx.model.setPersonalMessage(email, text));
     });
   }

@@ -119,6 +119,16 @@ export class Profile {
     return steps;
   }
 
+  /**
+   * The account's personal message as the server has it (set at another place, or in an earlier
+   * session): shown as ours, and what a reconnection restores.
+   */
+  adoptPersonalMessage(text: string): void {
+    if (text === this.ctx.model.profile.personalMessage) return;
+    this.desiredPersonalMessage = text;
+    this.ctx.applyProfile({ personalMessage: text });
+  }
+
   /** `UUX` with this place's name and status, which the account's other places list (MSNP16+). */
   private sendPlace(status: SettableStatus): Promise<unknown> {
     return this.ctx.call(
