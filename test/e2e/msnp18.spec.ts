@@ -78,7 +78,7 @@ test('the server settings say where the SOAP services are, and refuse a Microsof
     `${server.soapBase}/abservice/abservice.asmx`,
   );
   await page.getByLabel('SOAP base URL:').fill('https://soap.example.net/ignored/path');
-  await expect(page.getByLabel('Offline messages:')).toHaveAttribute(
+  await expect(page.getByLabel('Offline messages (sending):')).toHaveAttribute(
     'placeholder',
     'https://soap.example.net/OimWS/oim.asmx',
   );

@@ -1,4 +1,4 @@
-// Messages that cannot go straight through: to a contact who is offline (MSNP15 offline
+// Messages that cannot go straight through: to a contact who is offline (MSNP15 and MSNP18 offline
 // messages, read at their next sign-in), refused by the server (with Send again), typed while
 // the connection is down (sent once it is back), and lost with the connection before any ACK.
 import type { Page } from '@playwright/test';
@@ -26,53 +26,55 @@ async function send(page: Page, text: string): Promise<void> {
   await expect(input).toHaveValue('');
 }
 
-test('sends to an offline contact at MSNP15, who reads it at sign-in as sent while they were offline', async ({
-  msn,
-}) => {
-  // Room for two: the third is refused, and shows why, with Send again.
-  const server = await msn.server([alice, bob], { oimQuota: 2 });
-  const engine = { protocols: [15] };
-  const me = await msn.user(server, alice, engine);
-  const other = await msn.user(server, bob, engine);
-  const mine = await conversationWithBob(me, await signedIn(me));
-  await expect(mine.locator('.offline-notice')).toHaveText(
-    'Bob appears to be offline. Your messages will be delivered when they sign in.',
-  );
+for (const dialect of [15, 18]) {
+  test(`sends to an offline contact at MSNP${dialect}, who reads it at sign-in as sent while they were offline`, async ({
+    msn,
+  }) => {
+    // Room for two: the third is refused, and shows why, with Send again.
+    const server = await msn.server([alice, bob], { oimQuota: 2 });
+    const engine = { protocols: [dialect] };
+    const me = await msn.user(server, alice, engine);
+    const other = await msn.user(server, bob, engine);
+    const mine = await conversationWithBob(me, await signedIn(me));
+    await expect(mine.locator('.offline-notice')).toHaveText(
+      'Bob appears to be offline. Your messages will be delivered when they sign in.',
+    );
 
-  await send(mine, 'Call me when you are back ☺');
-  await send(mine, '<b>Two</b> things');
-  const stored = mine.locator('.log-message.outgoing[data-delivery="offline"]');
-  await expect(stored).toHaveCount(2);
-  await expect(stored.first()).toContainText('This message will be delivered when Bob signs in.');
+    await send(mine, 'Call me when you are back ☺');
+    await send(mine, '<b>Two</b> things');
+    const stored = mine.locator('.log-message.outgoing[data-delivery="offline"]');
+    await expect(stored).toHaveCount(2);
+    await expect(stored.first()).toContainText('This message will be delivered when Bob signs in.');
 
-  await send(mine, 'and a third');
-  const refused = mine.locator('.log-message.outgoing[data-delivery="failed"]');
-  await expect(refused).toContainText('and a third');
-  await expect(refused.getByRole('alert')).toContainText('could not be delivered');
-  await expect(refused.getByRole('button', { name: 'Send again' })).toBeVisible();
-  await msn.screenshot(mine, 'conversation-offline-sent');
+    await send(mine, 'and a third');
+    const refused = mine.locator('.log-message.outgoing[data-delivery="failed"]');
+    await expect(refused).toContainText('and a third');
+    await expect(refused.getByRole('alert')).toContainText('could not be delivered');
+    await expect(refused.getByRole('button', { name: 'Send again' })).toBeVisible();
+    await msn.screenshot(mine, `conversation-offline-sent-msnp${dialect}`);
 
-  const theirList = await other.openContactList();
-  await other.signIn(theirList);
-  const { page: theirs } = await other.openRequestedConversation();
-  const received = theirs.locator('.log-message.incoming[data-offline]');
-  await expect(received).toHaveCount(2);
-  await expect(received.first()).toContainText('Call me when you are back ☺');
-  await expect(received.first()).toContainText('(sent while you were offline, at ');
-  // The sender's markup is text, never HTML.
-  await expect(received.nth(1)).toContainText('<b>Two</b> things');
-  await expect(received.nth(1).locator('b')).toHaveCount(0);
-  await expect(theirs.getByRole('log')).toContainText('Alice says:');
-  await msn.screenshot(theirs, 'conversation-offline-received');
+    const theirList = await other.openContactList();
+    await other.signIn(theirList);
+    const { page: theirs } = await other.openRequestedConversation();
+    const received = theirs.locator('.log-message.incoming[data-offline]');
+    await expect(received).toHaveCount(2);
+    await expect(received.first()).toContainText('Call me when you are back ☺');
+    await expect(received.first()).toContainText('(sent while you were offline, at ');
+    // The sender's markup is text, never HTML.
+    await expect(received.nth(1)).toContainText('<b>Two</b> things');
+    await expect(received.nth(1).locator('b')).toHaveCount(0);
+    await expect(theirs.getByRole('log')).toContainText('Alice says:');
+    await msn.screenshot(theirs, `conversation-offline-received-msnp${dialect}`);
 
-  // Bob is online now: Send again goes straight to him.
-  await expect(me.call('session:snapshot', {})).resolves.toMatchObject({
-    contacts: [{ email: 'bob@example.com', status: 'NLN' }],
+    // Bob is online now: Send again goes straight to him.
+    await expect(me.call('session:snapshot', {})).resolves.toMatchObject({
+      contacts: [{ email: 'bob@example.com', status: 'NLN' }],
+    });
+    await refused.getByRole('button', { name: 'Send again' }).click();
+    await expect(mine.locator('.log-message.outgoing').last()).toHaveAttribute('data-delivery', 'delivered');
+    await expect(theirs.locator('.log-message.incoming').last()).toContainText('and a third');
   });
-  await refused.getByRole('button', { name: 'Send again' }).click();
-  await expect(mine.locator('.log-message.outgoing').last()).toHaveAttribute('data-delivery', 'delivered');
-  await expect(theirs.locator('.log-message.incoming').last()).toContainText('and a third');
-});
+}
 
 test('keeps what is typed while the connection is down and sends it once it is back', async ({ msn }) => {
   const server = await msn.server([alice, bob]);
