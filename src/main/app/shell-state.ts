@@ -8,6 +8,8 @@ export interface ShellState {
   readonly email?: string;
   /** Our status while online. */
   readonly status?: Status;
+  /** How many other places the account is signed in at (MSNP16+), once the server said. */
+  readonly otherPlaces?: number;
 }
 
 export const INITIAL_SHELL_STATE: ShellState = { phase: 'signed-out' };
@@ -25,6 +27,10 @@ export function reduceShellState(state: ShellState, event: EventName, payload: u
     case 'profile:changed': {
       const profile = payload as EventPayload<'profile:changed'>;
       return { ...state, email: profile.email, status: profile.status };
+    }
+    case 'session:places': {
+      const { places } = payload as EventPayload<'session:places'>;
+      return { ...state, otherPlaces: places.length };
     }
     case 'session:signed-out':
       return INITIAL_SHELL_STATE;

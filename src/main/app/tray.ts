@@ -10,18 +10,25 @@ export interface TrayState {
   /** Our own status once signed in. */
   readonly status?: Status;
   readonly email?: string;
+  /** Other places the account is signed in at (MSNP16+). */
+  readonly otherPlaces?: number;
 }
 
 export type TrayAction =
   | { readonly type: 'set-status'; readonly status: SettableStatus }
   | { readonly type: 'open' }
   | { readonly type: 'sign-out' }
+  | { readonly type: 'sign-out-elsewhere' }
   | { readonly type: 'exit' };
 
 /** What a tray choice does: a command through the same validated path as the windows', or a shell action. */
 export type TrayEffect =
   | { readonly kind: 'command'; readonly channel: 'presence:set-status'; readonly payload: { status: SettableStatus } }
-  | { readonly kind: 'command'; readonly channel: 'account:sign-out'; readonly payload: Record<string, never> }
+  | {
+      readonly kind: 'command';
+      readonly channel: 'account:sign-out' | 'session:sign-out-elsewhere';
+      readonly payload: Record<string, never>;
+    }
   | { readonly kind: 'show-contact-list' }
   | { readonly kind: 'quit' };
 
@@ -31,6 +38,8 @@ export function trayEffect(action: TrayAction): TrayEffect {
       return { kind: 'command', channel: 'presence:set-status', payload: { status: action.status } };
     case 'sign-out':
       return { kind: 'command', channel: 'account:sign-out', payload: {} };
+    case 'sign-out-elsewhere':
+      return { kind: 'command', channel: 'session:sign-out-elsewhere', payload: {} };
     case 'open':
       return { kind: 'show-contact-list' };
     case 'exit':
@@ -73,6 +82,12 @@ export function trayView(state: TrayState): TrayView {
       { type: 'separator' },
       { type: 'normal', label: `Open ${PRODUCT_NAME}`, enabled: true, action: { type: 'open' } },
       { type: 'normal', label: 'Sign out', enabled: state.phase !== 'signed-out', action: { type: 'sign-out' } },
+      {
+        type: 'normal',
+        label: 'Sign out of all other places',
+        enabled: online && (state.otherPlaces ?? 0) > 0,
+        action: { type: 'sign-out-elsewhere' },
+      },
       { type: 'separator' },
       { type: 'normal', label: 'Exit', enabled: true, action: { type: 'exit' } },
     ],

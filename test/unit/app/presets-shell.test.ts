@@ -42,8 +42,10 @@ describe('shell state', () => {
     expect(state).toEqual({ phase: 'online', email: 'me@example.com', status: 'NLN' });
     state = reduceShellState(state, 'profile:changed', { ...profile, status: 'BSY' });
     expect(state.status).toBe('BSY');
+    state = reduceShellState(state, 'session:places', { places: [{ id: '{1}', name: 'Desktop', state: 'NLN' }] });
+    expect(state.otherPlaces).toBe(1);
     state = reduceShellState(state, 'session:phase', { phase: 'reconnecting' });
-    expect(state).toEqual({ phase: 'reconnecting', email: 'me@example.com', status: 'BSY' });
+    expect(state).toEqual({ phase: 'reconnecting', email: 'me@example.com', status: 'BSY', otherPlaces: 1 });
     state = reduceShellState(state, 'session:signed-out', { reason: 'user', message: 'bye' });
     expect(state).toEqual(INITIAL_SHELL_STATE);
   });

@@ -54,7 +54,7 @@ describe('status mapping', () => {
 });
 
 describe('tray menu', () => {
-  it('lists the statuses, Open, Sign out and Exit', () => {
+  it('lists the statuses, Open, Sign out (here and at the other places) and Exit', () => {
     const view = trayView({ phase: 'online', status: 'NLN', email: 'me@example.com' });
     expect(labels(view.menu)).toEqual([
       'Online',
@@ -67,9 +67,25 @@ describe('tray menu', () => {
       '—',
       'Open Revival Messenger',
       'Sign out',
+      'Sign out of all other places',
       '—',
       'Exit',
     ]);
+  });
+
+  it('offers to sign out the other places only while there are some', () => {
+    const item = (otherPlaces?: number) =>
+      trayView({ phase: 'online', status: 'NLN', ...(otherPlaces === undefined ? {} : { otherPlaces }) }).menu.find(
+        (i) => i.type === 'normal' && i.label === 'Sign out of all other places',
+      );
+    expect(item()).toMatchObject({ enabled: false });
+    expect(item(0)).toMatchObject({ enabled: false });
+    expect(item(2)).toMatchObject({ enabled: true, action: { type: 'sign-out-elsewhere' } });
+    expect(
+      trayView({ phase: 'reconnecting', status: 'NLN', otherPlaces: 2 }).menu.find(
+        (i) => i.type === 'normal' && i.label === 'Sign out of all other places',
+      ),
+    ).toMatchObject({ enabled: false });
   });
 
   it('checks the current status and uses its icon', () => {
@@ -112,7 +128,12 @@ describe('tray menu', () => {
     const actions = trayView({ phase: 'online', status: 'NLN' })
       .menu.filter((i) => i.type !== 'separator')
       .map((i) => ('action' in i ? i.action : undefined));
-    expect(actions.slice(7)).toEqual([{ type: 'open' }, { type: 'sign-out' }, { type: 'exit' }]);
+    expect(actions.slice(7)).toEqual([
+      { type: 'open' },
+      { type: 'sign-out' },
+      { type: 'sign-out-elsewhere' },
+      { type: 'exit' },
+    ]);
     expect(actions[6]).toEqual({ type: 'set-status', status: 'HDN' });
   });
 
@@ -136,6 +157,11 @@ describe('tray menu', () => {
       payload: { status: 'LUN' },
     });
     expect(trayEffect({ type: 'sign-out' })).toEqual({ kind: 'command', channel: 'account:sign-out', payload: {} });
+    expect(trayEffect({ type: 'sign-out-elsewhere' })).toEqual({
+      kind: 'command',
+      channel: 'session:sign-out-elsewhere',
+      payload: {},
+    });
     expect(trayEffect({ type: 'open' })).toEqual({ kind: 'show-contact-list' });
     expect(trayEffect({ type: 'exit' })).toEqual({ kind: 'quit' });
   });
@@ -146,8 +172,10 @@ describe('tray menu', () => {
       if (effect.kind !== 'command') throw new Error('expected a command');
       expect(commands[effect.channel].input.safeParse(effect.payload).success).toBe(true);
     }
-    const signOut = trayEffect({ type: 'sign-out' });
-    if (signOut.kind !== 'command') throw new Error('expected a command');
-    expect(commands[signOut.channel].input.safeParse(signOut.payload).success).toBe(true);
+    for (const type of ['sign-out', 'sign-out-elsewhere'] as const) {
+      const effect = trayEffect({ type });
+      if (effect.kind !== 'command') throw new Error('expected a command');
+      expect(commands[effect.channel].input.safeParse(effect.payload).success).toBe(true);
+    }
   });
 });
