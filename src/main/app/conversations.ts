@@ -83,6 +83,8 @@ interface Queued {
   readonly id: string;
   readonly text: string;
   readonly format: TextFormat;
+  /** Our custom emoticons it uses (none for one restored after a restart: they are announced afresh on demand). */
+  readonly emoticons: readonly EmoticonDeclaration[];
 }
 
 interface Declaration {
@@ -388,7 +390,7 @@ export class ConversationsService {
         throw toCommandError(err);
       }
     } else {
-      this.queued.push({ conv, id, text, format });
+      this.queued.push({ conv, id, text, format, emoticons });
     }
     const ownPicture = this.deps.pictureOf(self.email);
     const recordId = this.log(conv, {
@@ -407,14 +409,20 @@ export class ConversationsService {
     return [id];
   }
 
-  /** "Send again": the text of a message that failed, sent as a new message. */
-  resend(conversationId: string, messageId: string): string[] {
+  /** The text and format of a message that failed: what "Send again" sends. */
+  failedMessage(conversationId: string, messageId: string): { readonly text: string; readonly format: TextFormat } {
     const conv = this.requireOpen(conversationId);
     const entry = conv.entries.find((e) => e.kind === 'message' && e.id === messageId);
     if (entry?.kind !== 'message' || !entry.outgoing)
       throw new CommandError('That message is no longer in this window');
     if (entry.delivery !== 'failed') throw new CommandError('That message has not failed');
-    return this.send(conversationId, entry.text, entry.format ?? DEFAULT_FORMAT);
+    return { text: entry.text, format: entry.format ?? DEFAULT_FORMAT };
+  }
+
+  /** "Send again": the text of a message that failed, sent as a new message (with the emoticons it uses). */
+  resend(conversationId: string, messageId: string, emoticons: readonly EmoticonDeclaration[] = []): string[] {
+    const { text, format } = this.failedMessage(conversationId, messageId);
+    return this.send(conversationId, text, format, emoticons);
   }
 
   /**
@@ -428,11 +436,11 @@ export class ConversationsService {
     this.unrestored = [];
     this.restore(kept);
     // A waiting message whose window was closed meanwhile still goes: it was accepted.
-    for (const { conv, id, text, format } of this.queued.splice(0)) {
+    for (const { conv, id, text, format, emoticons } of this.queued.splice(0)) {
       this.deps.outbox?.attempted(id);
       this.setState(conv, id, 'sending');
       try {
-        this.handOver(conv, id, text, format, [], this.route(conv, true));
+        this.handOver(conv, id, text, format, emoticons, this.route(conv, true));
       } catch (err) {
         this.settle(conv, id, 'failed', toCommandError(err).message);
       }
@@ -662,7 +670,7 @@ export class ConversationsService {
         if (kept.attempted) this.deps.history?.delivery(conv.id, kept.id, 'failed', UNCONFIRMED_AT_RESTART);
       }
       if (kept.attempted) this.deps.outbox?.remove(kept.id);
-      else this.queued.push({ conv, id: kept.id, text: kept.text, format: kept.format });
+      else this.queued.push({ conv, id: kept.id, text: kept.text, format: kept.format, emoticons: [] });
       if (created) {
         // Its window opens with the snapshot, this entry in it.
         this.deps.restored?.(conv.id);

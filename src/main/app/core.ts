@@ -29,6 +29,7 @@ import { SessionService, type EngineOptions } from './session';
 import { installationGuid } from './machine-guid';
 import { createDownload, type FileSink } from '../msnp/p2p/files';
 import { fileSource, type FileSource } from '../msnp/p2p/source';
+import type { EmoticonDeclaration } from '../msnp/p2p/emoticons';
 import { proxyPasswordKey } from './network';
 import { OfflineInbox } from './offline-inbox';
 import { Outbox } from './outbox';
@@ -279,6 +280,12 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
 
   const presets = [...(deps.presets ?? BUILT_IN_PRESETS)];
 
+  /** Our own custom emoticons `text` uses, announced just before it. */
+  const ownEmoticonsIn = async (text: string): Promise<EmoticonDeclaration[]> => {
+    const email = session.profile?.email;
+    return email === undefined ? [] : media.declarations(email, text);
+  };
+
   const handlers: Handlers<CommandContext> = {
     'account:list': async () => {
       const accounts: SavedAccount[] = [];
@@ -331,14 +338,13 @@ export function createAppCore(deps: AppCoreDeps): AppCore {
       return { conversationId };
     },
     'conversation:snapshot': ({ conversationId }) => conversations.snapshot(conversationId),
-    'conversation:send': async ({ conversationId, text, format }) => {
-      const email = session.profile?.email;
-      const emoticons = email === undefined ? [] : await media.declarations(email, text);
-      return { messageIds: conversations.send(conversationId, text, format, emoticons) };
-    },
-    'conversation:resend': ({ conversationId, messageId }) => ({
-      messageIds: conversations.resend(conversationId, messageId),
+    'conversation:send': async ({ conversationId, text, format }) => ({
+      messageIds: conversations.send(conversationId, text, format, await ownEmoticonsIn(text)),
     }),
+    'conversation:resend': async ({ conversationId, messageId }) => {
+      const { text } = conversations.failedMessage(conversationId, messageId);
+      return { messageIds: conversations.resend(conversationId, messageId, await ownEmoticonsIn(text)) };
+    },
     'conversation:typing': ({ conversationId }) => conversations.typing(conversationId),
     'conversation:nudge': ({ conversationId }) => conversations.nudge(conversationId),
     'conversation:invite': ({ conversationId, email }) => conversations.invite(conversationId, email),

@@ -10,13 +10,19 @@ import { DEFAULT_FORMAT, type Participant, type TextFormat } from '../../../src/
 import { ConversationsService, UNCONFIRMED_AT_RESTART, type OfflineSender } from '../../../src/main/app/conversations';
 import type { HistoryRecorder, LiveRecord } from '../../../src/main/app/history/service';
 import { Outbox, type OutboxEntry } from '../../../src/main/app/outbox';
-import type { ConversationEvents, ConversationManager, SentPart } from '../../../src/main/msnp/conversation';
+import type {
+  ConversationEvents,
+  ConversationManager,
+  SendOptions,
+  SentPart,
+} from '../../../src/main/msnp/conversation';
 import { TypedEmitter } from '../../../src/main/msnp/emitter';
 import { MsnpError } from '../../../src/main/msnp/errors';
+import type { EmoticonDeclaration } from '../../../src/main/msnp/p2p/emoticons';
 
 /** Records what is sent; deliveries are reported by the test. Long texts split every 20 characters. */
 class FakeManager extends TypedEmitter<ConversationEvents> {
-  readonly sent: { conversationId: string; text: string; messageId: string }[] = [];
+  readonly sent: { conversationId: string; text: string; messageId: string; emoticons: string[] }[] = [];
   private next = 0;
   open(email: string): string {
     return `engine-${email}`;
@@ -24,11 +30,12 @@ class FakeManager extends TypedEmitter<ConversationEvents> {
   participants(): Participant[] {
     return [];
   }
-  send(conversationId: string, text: string, _format: TextFormat): SentPart[] {
+  send(conversationId: string, text: string, _format: TextFormat, options: SendOptions = {}): SentPart[] {
     const parts: SentPart[] = [];
+    const emoticons = (options.emoticons ?? []).map((e) => e.shortcut);
     for (let i = 0; i < text.length; i += 20) {
       const part = { messageId: `part-${++this.next}`, text: text.slice(i, i + 20) };
-      this.sent.push({ conversationId, ...part });
+      this.sent.push({ conversationId, ...part, emoticons });
       parts.push(part);
     }
     return parts;
@@ -83,6 +90,9 @@ afterEach(() => {
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** One of our own custom emoticons, as the media service declares it. */
+const CAT: EmoticonDeclaration = { shortcut: '(cat)', msnObject: '<msnobj Creator="me@example.com" Type="2"/>' };
+
 function setup(dir = mkdtempSync(join(tmpdir(), 'outbox-conv-'))) {
   dirs.push(dir);
   const offline = new Set(['carol@example.com']);
@@ -126,7 +136,7 @@ describe('sending through the outbox', () => {
     const id = t.service.open('bob@example.com');
     const [messageId] = t.service.send(id, 'hello bob', DEFAULT_FORMAT);
     expect(t.manager.sent).toEqual([
-      { conversationId: 'engine-bob@example.com', text: 'hello bob', messageId: 'part-1' },
+      { conversationId: 'engine-bob@example.com', text: 'hello bob', messageId: 'part-1', emoticons: [] },
     ]);
     expect(t.kept()).toMatchObject([{ id: messageId, to: ['bob@example.com'], text: 'hello bob', attempted: true }]);
 
@@ -173,7 +183,7 @@ describe('sending through the outbox', () => {
     const id = t.service.open('bob@example.com');
     t.service.disconnected();
     const [first] = t.service.send(id, 'one', DEFAULT_FORMAT);
-    const [second] = t.service.send(id, 'two', DEFAULT_FORMAT);
+    const [second] = t.service.send(id, 'two (cat)', DEFAULT_FORMAT, [CAT]);
     expect(t.manager.sent).toEqual([]);
     expect(t.deliveries()).toEqual([
       { conversationId: id, messageId: first, state: 'queued' },
@@ -181,18 +191,22 @@ describe('sending through the outbox', () => {
     ]);
     expect(t.kept().map((e) => [e.text, e.attempted])).toEqual([
       ['one', false],
-      ['two', false],
+      ['two (cat)', false],
     ]);
     expect(t.history.records).toMatchObject([
       { kind: 'message', text: 'one', delivery: 'queued' },
-      { kind: 'message', text: 'two', delivery: 'queued' },
+      { kind: 'message', text: 'two (cat)', delivery: 'queued' },
     ]);
 
     t.service.connected();
-    expect(t.manager.sent.map((s) => s.text)).toEqual(['one', 'two']);
+    // The custom emoticon it uses is announced with it, as it would have been at once.
+    expect(t.manager.sent.map((s) => [s.text, s.emoticons])).toEqual([
+      ['one', []],
+      ['two (cat)', ['(cat)']],
+    ]);
     expect(t.kept().map((e) => [e.text, e.attempted])).toEqual([
       ['one', true],
-      ['two', true],
+      ['two (cat)', true],
     ]);
     expect(t.deliveries().slice(2)).toEqual([
       { conversationId: id, messageId: first, state: 'sending' },
@@ -224,15 +238,19 @@ describe('sending through the outbox', () => {
     t.attach();
     t.service.connected();
     const id = t.service.open('bob@example.com');
-    const [lost] = t.service.send(id, 'retry me', DEFAULT_FORMAT);
+    const [lost] = t.service.send(id, 'retry me (cat)', DEFAULT_FORMAT, [CAT]);
     expect(() => t.service.resend(id, lost ?? '')).toThrow('That message has not failed');
     t.manager.report('part-1', 'failed', 'Bob did not answer');
-    const [again] = t.service.resend(id, lost ?? '');
+    expect(t.service.failedMessage(id, lost ?? '')).toEqual({ text: 'retry me (cat)', format: DEFAULT_FORMAT });
+    const [again] = t.service.resend(id, lost ?? '', [CAT]);
     expect(again).not.toBe(lost);
-    expect(t.manager.sent.map((s) => s.text)).toEqual(['retry me', 'retry me']);
+    expect(t.manager.sent.map((s) => [s.text, s.emoticons])).toEqual([
+      ['retry me (cat)', ['(cat)']],
+      ['retry me (cat)', ['(cat)']],
+    ]);
     expect(t.service.snapshot(id).entries).toMatchObject([
       { id: lost, delivery: 'failed', failureReason: 'Bob did not answer' },
-      { id: again, delivery: 'sending', text: 'retry me' },
+      { id: again, delivery: 'sending', text: 'retry me (cat)' },
     ]);
     expect(() => t.service.resend(id, 'nothing-like-it')).toThrow('That message is no longer in this window');
   });
