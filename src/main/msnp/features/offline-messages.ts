@@ -13,6 +13,7 @@ import type { OfflineMessage, OfflineMessageFailure, OfflineMessageNotice } from
 import { decodeOfflineMessage, parseMimeText, type DecodedOfflineMessage } from '../mime';
 import { SoapFault } from '../soap/fault';
 import { callSoap } from '../soap/http';
+import { callWithTicket, ticketRefused } from '../soap/ticketed';
 import {
   RSI_ACTION,
   STORE2_ACTION,
@@ -30,7 +31,6 @@ import {
 } from '../soap/oim';
 import type { XmlElement } from '../soap/parse';
 import type { XmlFragment } from '../soap/xml';
-import { ticketRefused } from '../sync/abch';
 
 /**
  * The longest text sent as one offline message, in UTF-8 bytes: its base64 MIME form stays well
@@ -245,26 +245,19 @@ export class OfflineMessages {
   }
 
   /** One RSI call with the web ticket, renewed once when the service says it expired. */
-  private async rsi(
+  private rsi(
     action: 'GetMetadata' | 'GetMessage' | 'DeleteMessages',
     envelope: (ticket: string) => XmlFragment,
   ): Promise<XmlElement> {
     const soap = this.ctx.soap;
-    if (!soap) throw new MsnpError('state', 'Not signed in');
-    const call = async (renew: boolean): Promise<XmlElement> =>
-      callSoap({
-        ...soap.call,
-        service: action,
-        url: soap.url('rsi'),
-        action: RSI_ACTION(action),
-        envelope: envelope(await soap.ticket('web', renew)),
-      });
-    try {
-      return await call(false);
-    } catch (err) {
-      if (!ticketRefused(err)) throw err;
-      return call(true);
-    }
+    if (!soap) return Promise.reject(new MsnpError('state', 'Not signed in'));
+    return callWithTicket(soap, {
+      ticket: 'web',
+      endpoint: 'rsi',
+      service: action,
+      action: RSI_ACTION(action),
+      envelope,
+    });
   }
 
   /** `MSG Hotmail Hotmail`: the mailbox notices; the other content types (profile…) are not ours. */

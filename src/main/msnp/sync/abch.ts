@@ -15,8 +15,7 @@ import {
   parseMemberships,
   type AddressBook,
 } from '../soap/abch';
-import { SoapFault } from '../soap/fault';
-import { callSoap } from '../soap/http';
+import { callWithTicket } from '../soap/ticketed';
 import type { XmlElement } from '../soap/parse';
 import type { XmlFragment } from '../soap/xml';
 import { listPayloads } from './adl';
@@ -25,13 +24,14 @@ import type { ListSync } from './list-sync';
 export const abchListSync: ListSync = {
   name: 'ABCH',
   pipelinesWithChg: false,
-  async download(ctx: ClientContext, timeoutMs: number): Promise<void> {
+  // The SOAP calls keep to the session's time limit for replies (`soap.call`), the one given here.
+  async download(ctx: ClientContext): Promise<void> {
     const { connection } = ctx.session();
     const soap = ctx.soap;
     if (!soap) throw new MsnpError('state', 'This session has no ticket for the address book');
     const [memberships, book] = await Promise.all([
-      callAddressBook(soap, 'sharing', 'FindMembership', findMembershipEnvelope, timeoutMs).then(parseMemberships),
-      callAddressBook(soap, 'addressBook', 'ABFindAll', abFindAllEnvelope, timeoutMs).then(parseAddressBook),
+      callAddressBook(soap, 'sharing', 'FindMembership', findMembershipEnvelope).then(parseMemberships),
+      callAddressBook(soap, 'addressBook', 'ABFindAll', abFindAllEnvelope).then(parseAddressBook),
     ]);
     if (ctx.connection !== connection) throw new MsnpError('network', 'Disconnected while reading the address book');
     loadAddressBook(ctx.model, memberships, book);
@@ -40,38 +40,20 @@ export const abchListSync: ListSync = {
   },
 };
 
-/** A fault meaning the ticket expired (or the service no longer takes it), not the request was wrong. */
-export function ticketRefused(err: unknown): boolean {
-  return err instanceof SoapFault && (err.kind === 'auth' || /TokenExpired|PassportAuthFail/.test(err.detail ?? ''));
-}
-
-/**
- * One address-book or sharing-service call with the session's contacts ticket. When the service
- * says the ticket expired, it is renewed (SSO asks the login service again) and the call is made
- * once more, so a long session keeps working without signing out.
- */
-export async function callAddressBook(
+/** One address-book or sharing-service call with the session's contacts ticket, renewed once if it expired. */
+export function callAddressBook(
   soap: SoapAccess,
   service: 'addressBook' | 'sharing',
   action: string,
   envelope: (ticket: string) => XmlFragment,
-  timeoutMs?: number,
 ): Promise<XmlElement> {
-  const call = async (renew: boolean): Promise<XmlElement> =>
-    callSoap({
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...soap.call,
-      service: action,
-      url: soap.url(service),
-      envelope: envelope(await soap.ticket('contacts', renew)),
-      action: ABCH_ACTION(action),
-    });
-  try {
-    return await call(false);
-  } catch (err) {
-    if (!ticketRefused(err)) throw err;
-    return call(true);
-  }
+  return callWithTicket(soap, {
+    ticket: 'contacts',
+    endpoint: service,
+    service: action,
+    action: ABCH_ACTION(action),
+    envelope,
+  });
 }
 
 /** Fills a fresh model: FL from the address book, the other lists from the memberships. */
