@@ -4,12 +4,14 @@
 // carries `(channel, payload)` pairs to `createDispatcher` and events out of `createEmitter`.
 import { z } from 'zod';
 import {
+  BRACED_GUID,
   ConversationId,
   Contact,
   DeliveryState,
   DisplayName,
   Email,
   Group,
+  MAX_PLACE_NAME,
   GroupName,
   Participant,
   PersonalMessage,
@@ -71,8 +73,8 @@ const ProxyWithUser = z
 
 /** Another place where the account is signed in (MSNP16+); its name is another client's text. */
 export const Place = z.object({
-  id: z.string().regex(/^\{[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}$/i),
-  name: z.string().max(128),
+  id: z.string().regex(BRACED_GUID),
+  name: z.string().max(MAX_PLACE_NAME),
   state: Status,
 });
 export type Place = z.infer<typeof Place>;

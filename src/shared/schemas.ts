@@ -18,6 +18,11 @@ export type SettableStatus = z.infer<typeof SettableStatus>;
 export const Status = z.enum(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN', 'FLN']);
 export type Status = z.infer<typeof Status>;
 
+/** A `{GUID}` as places are told apart by (MSNP16+ machine GUIDs), in either case. */
+export const BRACED_GUID = /^\{[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}$/i;
+/** The longest place name kept from the server (longer ones are cut), and the longest sent. */
+export const MAX_PLACE_NAME = 128;
+
 export const ListName = z.enum(['FL', 'AL', 'BL', 'RL', 'PL']);
 export type ListName = z.infer<typeof ListName>;
 

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BRACED_GUID } from '../../shared/schemas';
 
 const FILE = 'machine-guid';
-const GUID = /^\{[0-9A-F]{8}-(?:[0-9A-F]{4}-){3}[0-9A-F]{12}\}$/i;
 
 /**
  * The GUID kept in `dataDir`, made and saved the first time (or when the file was damaged). When
@@ -16,7 +16,7 @@ export function installationGuid(dataDir: string, reportError: (message: string)
   const path = join(dataDir, FILE);
   try {
     const kept = readFileSync(path, 'utf8').trim();
-    if (GUID.test(kept)) return kept.toUpperCase();
+    if (BRACED_GUID.test(kept)) return kept.toUpperCase();
   } catch {
     // Not made yet (or unreadable): make one below.
   }

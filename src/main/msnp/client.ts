@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   SettableStatus,
+  BRACED_GUID,
+  MAX_PLACE_NAME,
   type Contact,
   type Group,
   type Privacy as PrivacySettings,
@@ -37,7 +39,6 @@ import { Roster } from './features/roster';
 import { SwitchboardRequests } from './features/switchboard-requests';
 import type { KeepAliveOptions } from './keepalive';
 import { Lifecycle } from './lifecycle';
-import { MAX_PLACE_NAME } from './lists';
 import { DEFAULT_DIALECTS, LEGACY_DIALECTS, SUPPORTED_DIALECTS } from './modules';
 import type { DaLoginCache } from './passport';
 import type { BackoffOptions } from './reconnect';
@@ -102,7 +103,6 @@ export interface MessengerClientOptions {
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
-const MACHINE_GUID = /^\{[0-9A-F]{8}-(?:[0-9A-F]{4}-){3}[0-9A-F]{12}\}$/i;
 
 /**
  * A signed-in MSN Messenger account on one server.
@@ -149,7 +149,7 @@ export class MessengerClient extends TypedEmitter<MessengerEvents> {
         `Unsupported protocol versions: ${unknown.map((d) => `MSNP${d}`).join(', ') || 'none'}`,
       );
     }
-    if (options.machineGuid !== undefined && !MACHINE_GUID.test(options.machineGuid)) {
+    if (options.machineGuid !== undefined && !BRACED_GUID.test(options.machineGuid)) {
       throw new MsnpError('invalid', `Not a machine GUID: ${options.machineGuid}`);
     }
     // The host name is whatever the system says: cut to fit rather than refused.

@@ -2,7 +2,7 @@
 // (see the protocol notes, LISTS.md). They take the params of a frame and return plain records, or
 // undefined for a line they cannot read, which callers ignore: later dialects append fields and
 // servers differ, so nothing here throws.
-import { Status, type ListName, type SettableStatus } from '../../shared/schemas';
+import { BRACED_GUID, MAX_PLACE_NAME, Status, type ListName, type SettableStatus } from '../../shared/schemas';
 import { decodeName } from './codec';
 import { isListName, listsFromMask } from './contact-list';
 import { dialectOf, synLists, type DialectRef } from './dialects';
@@ -321,10 +321,6 @@ export interface EndpointEntry {
   /** Its own status; `NLN` when the server gave none or an unknown one. */
   readonly state: Status;
 }
-
-/** The longest place name kept from the server (longer ones are cut), and the longest sent. */
-export const MAX_PLACE_NAME = 128;
-const BRACED_GUID = /^\{[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}$/i;
 
 /**
  * The places listed in an account's own `UBX`: each `EndpointData` and `PrivateEndpointData`

@@ -6,12 +6,8 @@ import { ClientContext } from '../../../src/main/msnp/context';
 import { dialectOf } from '../../../src/main/msnp/dialects';
 import type { Place } from '../../../src/main/msnp/events';
 import { Places, SIGN_OUT_PAYLOAD, signOutPlaceCommand } from '../../../src/main/msnp/features/places';
-import {
-  MAX_PLACE_NAME,
-  parseEndpoints,
-  personalMessagePayload,
-  privateEndpointPayload,
-} from '../../../src/main/msnp/lists';
+import { parseEndpoints, personalMessagePayload, privateEndpointPayload } from '../../../src/main/msnp/lists';
+import { MAX_PLACE_NAME } from '../../../src/shared/schemas';
 
 const LAPTOP = '{e2e33006-1111-4c58-9d4d-2a5a8e3c0b11}';
 const DESKTOP = '{8a9ff87f-2222-4c58-9d4d-2a5a8e3c0b11}';
