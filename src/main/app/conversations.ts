@@ -740,19 +740,10 @@ export class ConversationsService {
 
   private adoptIncoming(engineId: string, participants: readonly Participant[]): void {
     const people = participants.map((p) => p.email);
-    const waiting =
-      people.length === 1 && people[0] !== undefined ? this.findOneToOne(people[0]) : this.findByPeople(people);
-    const conv: AppConversation = waiting ?? {
-      id: randomUUID(),
-      participants: new Map(),
-      lastPeople: people,
-      entries: [],
-      engineId: undefined,
-      closed: false,
-      declared: new Map(),
-    };
+    const waiting = this.findByPeople(people);
+    const conv = waiting ?? this.create(people);
+    // The names the switchboard gives replace those of the contact list.
     for (const p of participants) conv.participants.set(p.email, p);
-    this.conversations.set(conv.id, conv);
     this.bind(conv, engineId);
     if (!waiting) this.deps.emit('conversation:opened', { conversationId: conv.id, participants: [...participants] });
   }
