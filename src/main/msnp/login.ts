@@ -165,14 +165,8 @@ async function signInAfterVer(connection: MsnpConnection, options: LoginOptions)
   const dialect = chosenDialect(await connection.request('VER', verParams(options.dialects)), options.dialects);
   const mechanism = mechanismOf(dialect);
   if (dialect.handshake === 'CVR' && options.pipelining !== false) {
-    const cvr = connection.request('CVR', cvrParams(dialect, options.email));
-    const usr = connection.request('USR', usrInitialParams(mechanism, options.email), { accept: ['USR', 'XFR'] });
-    // Settled below or abandoned when the CVR fails; never an unhandled rejection.
-    usr.catch(() => undefined);
-    options.onStep?.('cvr');
-    await cvr;
-    options.onStep?.('usr-initial');
-    return afterUsrInitial(connection, dialect, mechanism, await usr, options);
+    const usr = await sendCvrAndUsr(connection, dialect, mechanism, options)();
+    return afterUsrInitial(connection, dialect, mechanism, usr, options);
   }
   if (dialect.handshake === 'INF') {
     options.onStep?.('inf');
@@ -204,16 +198,32 @@ async function pipelinedSignIn(
   options: LoginOptions,
 ): Promise<Outcome> {
   const ver = connection.request('VER', verParams(options.dialects));
-  const cvr = connection.request('CVR', cvrParams(highestOffered(options), options.email));
+  const replies = sendCvrAndUsr(connection, highestOffered(options), mechanism, options);
+  const dialect = chosenDialect(await ver, options.dialects);
+  return afterUsrInitial(connection, dialect, mechanism, await replies(), options);
+}
+
+/**
+ * Sends CVR and USR I together; the function returned awaits their replies in order (so a failed
+ * CVR is what gets reported) and resolves with the USR's.
+ */
+function sendCvrAndUsr(
+  connection: MsnpConnection,
+  cvrDialect: Dialect,
+  mechanism: AuthMechanism,
+  options: LoginOptions,
+): () => Promise<Frame> {
+  const cvr = connection.request('CVR', cvrParams(cvrDialect, options.email));
   const usr = connection.request('USR', usrInitialParams(mechanism, options.email), { accept: ['USR', 'XFR'] });
   // Settled below or abandoned when an earlier reply fails; never an unhandled rejection.
   cvr.catch(() => undefined);
   usr.catch(() => undefined);
-  const dialect = chosenDialect(await ver, options.dialects);
-  options.onStep?.('cvr');
-  await cvr;
-  options.onStep?.('usr-initial');
-  return afterUsrInitial(connection, dialect, mechanism, await usr, options);
+  return async () => {
+    options.onStep?.('cvr');
+    await cvr;
+    options.onStep?.('usr-initial');
+    return usr;
+  };
 }
 
 /**
