@@ -226,10 +226,20 @@ export async function signInMd5(server: RunningServer, email: string, dialect = 
 
 /** MSNP8+ sign-in straight at the notification server; returns after the profile MSG. */
 export async function signInTwn(server: RunningServer, email: string, dialect: number): Promise<Wire> {
+  return (await twnSignIn(server, email, dialect, '7.0.0816')).w;
+}
+
+/** Passport 1.4 sign-in reporting `clientVersion` in CVR; the connection and its ticket. */
+async function twnSignIn(
+  server: RunningServer,
+  email: string,
+  dialect: number,
+  clientVersion: string,
+): Promise<{ w: Wire; ticket: string }> {
   const w = await Wire.connect(server.notification);
   w.send(`VER 1 MSNP${dialect} CVR0`);
   await w.until(`VER 1 MSNP${dialect}`);
-  w.send(`CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 7.0.0816 msmsgs ${email}`);
+  w.send(`CVR 2 0x0409 winnt 5.1 i386 MSNMSGR ${clientVersion} msmsgs ${email}`);
   await w.until(/^CVR 2 /);
   w.send(`USR 3 TWN I ${email}`);
   // MSNP13+ pushes GCF 0 (the policies) before the challenge.
@@ -238,7 +248,7 @@ export async function signInTwn(server: RunningServer, email: string, dialect: n
   w.send(`USR 4 TWN S ${ticket}`);
   await w.until(/^USR 4 OK /);
   await w.until(/^MSG Hotmail Hotmail /);
-  return w;
+  return { w, ticket };
 }
 
 export interface SoapAnswer {
@@ -408,18 +418,7 @@ export async function signInSso(
 /** MSNP13+ sign-in by the dialect's method, keeping the ticket for the SOAP services. */
 export async function signInModern(server: RunningServer, email: string, dialect: number): Promise<SignedIn> {
   if (dialect >= 15) return signInSso(server, email, dialect);
-  const w = await Wire.connect(server.notification);
-  w.send(`VER 1 MSNP${dialect} CVR0`);
-  await w.until(`VER 1 MSNP${dialect}`);
-  w.send(`CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 8.1.0178 msmsgs ${email}`);
-  await w.until(/^CVR 2 /);
-  w.send(`USR 3 TWN I ${email}`);
-  const params = (await w.until(/^USR 3 TWN S /)).params[3] ?? '';
-  const ticket = await passportTicket(server, email, passwordOf(email), params);
-  w.send(`USR 4 TWN S ${ticket}`);
-  await w.until(/^USR 4 OK /);
-  await w.until(/^MSG Hotmail Hotmail /);
-  return { w, ticket };
+  return twnSignIn(server, email, dialect, '8.1.0178');
 }
 
 /** Signs in with the dialect's method and reads up to the profile message. */
